@@ -1,0 +1,79 @@
+//! What the user typed: the clap definitions, and nothing that acts on them.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "survey-lens",
+    version,
+    about = "Per-group breakdowns of stakeholder survey exports: tables, JSON, CSV and a board-ready report.",
+    after_help = "Exit codes: 0 success, 1 error (bad input, config or output folder), 2 usage error."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Analyse one or more survey exports and write a report folder.
+    Report(ReportArgs),
+    /// Write a realistic synthetic export of the SEL survey (Microsoft Forms shape, CSV).
+    Sample(SampleArgs),
+    /// Print the built-in survey template, a starting point for --config.
+    Template(TemplateArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    /// Survey export(s); several files are one survey, concatenated.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Survey template (TOML). Default: the built-in SEL stakeholder survey.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Report folder. Default: reports/<stem of the first input>/.
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Hide counts from 1 to N-1 and groups with fewer than N answers. 0 or 1: no suppression (not for publication).
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub min_cell: u32,
+    /// Outputs to write, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "md,json,csv", value_name = "LIST")]
+    pub format: Vec<Format>,
+    /// Print nothing but errors.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// report.md
+    Md,
+    /// summary.json
+    Json,
+    /// tables/<question id>.csv and tables/indicators.csv
+    Csv,
+}
+
+#[derive(Args, Debug)]
+pub struct SampleArgs {
+    /// Number of responses.
+    #[arg(long, default_value_t = 250, value_name = "N")]
+    pub rows: u64,
+    /// Random seed; the same seed gives a byte-identical file.
+    #[arg(long, default_value_t = 1, value_name = "S")]
+    pub seed: u64,
+    /// Output file. Default: standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct TemplateArgs {
+    /// Output file. Default: standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}

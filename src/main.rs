@@ -1,0 +1,49 @@
+//! survey-lens: stakeholder survey exports in, per-group breakdowns out.
+//!
+//! load -> normalise -> analysis -> render, with the `Summary` model as the seam.
+//! This file only parses the command line and hands over to one function per
+//! subcommand in `cmd/`.
+
+mod analysis;
+mod cli;
+mod cmd;
+mod load;
+mod normalise;
+mod output;
+mod render;
+mod sample;
+mod summary;
+mod survey;
+
+use std::io;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    let result = match cli.command {
+        cli::Command::Report(args) => cmd::report::run(args),
+        cli::Command::Sample(args) => cmd::sample::run(args),
+        cli::Command::Template(args) => cmd::template::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        // A closed pipe (`survey-lens sample | head`) is the reader's choice, not an error.
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("Error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+            || c.downcast_ref::<csv::Error>().is_some_and(|ce| {
+                matches!(ce.kind(), csv::ErrorKind::Io(io) if io.kind() == io::ErrorKind::BrokenPipe)
+            })
+    })
+}

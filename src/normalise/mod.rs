@@ -1,0 +1,446 @@
+//! From raw text cells to coded answers.
+//!
+//! Each file's headers are matched to template questions once; each row is then
+//! coded into small integers (group index, option index, multi-select bitmask)
+//! so that analysis never sees free-form text. Text decisions are cached per
+//! distinct cell value, so a million rows with twenty distinct answers cost
+//! twenty matches, not a million.
+
+pub mod text;
+
+use std::collections::{BTreeMap, HashMap};
+
+use anyhow::{Result, bail};
+
+use crate::load::{Header, RowNo, Sink};
+use crate::summary::DataQuality;
+use crate::survey::{Kind, Template};
+use text::{group_key, header_key, key, split_multi};
+
+/// Coded answers to one question, one entry per kept response.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answers {
+    /// Option index; `None` = not answered (or unrecognised, not counted).
+    Choice(Vec<Option<u32>>),
+    /// Bit i = option i ticked; 0 = not answered.
+    Multi(Vec<u64>),
+    /// Whether the free-text answer is non-blank.
+    Text(Vec<bool>),
+}
+
+impl Answers {
+    fn new(kind: Kind) -> Answers {
+        match kind {
+            Kind::Single | Kind::Likert => Answers::Choice(Vec::new()),
+            Kind::Multi => Answers::Multi(Vec::new()),
+            Kind::Text => Answers::Text(Vec::new()),
+        }
+    }
+}
+
+/// The analysable survey: one entry per kept response in every vector.
+#[derive(Debug, Clone)]
+pub struct Coded {
+    /// Names of every group code: template groups, then Not stated, then Other.
+    pub group_names: Vec<String>,
+    pub group: Vec<u32>,
+    /// Aligned with `Template::analysed_questions()`.
+    pub answers: Vec<Answers>,
+    pub read: u64,
+    pub duplicates_removed: u64,
+    pub notes: Vec<DataQuality>,
+}
+
+/// How one file's columns map onto the template.
+struct FilePlan {
+    group_col: usize,
+    id_col: Option<usize>,
+    /// Per analysed question: the column holding it in this file.
+    question_cols: Vec<Option<usize>>,
+}
+
+/// What one raw cell means, decided once per distinct value and cached.
+struct Decision {
+    coded: Coding,
+    /// Parts of the cell that matched no option, as written.
+    unknown: Vec<String>,
+}
+
+enum Coding {
+    Choice(Option<u32>),
+    Multi(u64),
+}
+
+pub struct Normaliser<'t> {
+    template: &'t Template,
+    kinds: Vec<Kind>,
+    option_keys: Vec<Vec<String>>,
+    /// Per question: index of an option called "Other", if any.
+    other_option: Vec<Option<u32>>,
+    group_keys: HashMap<String, u32>,
+    prefix_keys: Vec<String>,
+    group_cache: HashMap<String, u32>,
+    caches: Vec<HashMap<String, Decision>>,
+    plan: Option<FilePlan>,
+    file: String,
+    seen_ids: HashMap<String, usize>,
+    out: Coded,
+    // Data-quality tallies, keyed so output order is deterministic.
+    other_groups: BTreeMap<String, u64>,
+    unrecognised: BTreeMap<(usize, String), u64>,
+    as_other: BTreeMap<(usize, String), u64>,
+    identity_dropped: BTreeMap<String, u64>,
+    unclaimed: BTreeMap<String, u64>,
+    found: Vec<bool>,
+}
+
+impl<'t> Normaliser<'t> {
+    pub fn new(template: &'t Template) -> Self {
+        let qs: Vec<_> = template.analysed_questions().collect();
+        let option_keys: Vec<Vec<String>> = qs
+            .iter()
+            .map(|q| q.options.iter().map(|o| key(o)).collect())
+            .collect();
+        let other_option = option_keys
+            .iter()
+            .map(|ks| ks.iter().position(|k| k == "other").map(|i| i as u32))
+            .collect();
+        let prefix_keys: Vec<String> = template.group.ignore_prefixes.iter().map(|p| key(p)).collect();
+        let mut group_keys = HashMap::new();
+        for (i, g) in template.group.values.iter().enumerate() {
+            for name in std::iter::once(&g.name).chain(&g.aliases) {
+                group_keys.entry(group_key(name, &prefix_keys)).or_insert(i as u32);
+            }
+        }
+        let mut group_names: Vec<String> = template.group.values.iter().map(|g| g.name.clone()).collect();
+        group_names.push(template.group.not_stated.clone());
+        group_names.push(template.group.other.clone());
+        Normaliser {
+            template,
+            kinds: qs.iter().map(|q| q.kind).collect(),
+            caches: qs.iter().map(|_| HashMap::new()).collect(),
+            found: vec![false; qs.len()],
+            out: Coded {
+                group_names,
+                group: Vec::new(),
+                answers: qs.iter().map(|q| Answers::new(q.kind)).collect(),
+                read: 0,
+                duplicates_removed: 0,
+                notes: Vec::new(),
+            },
+            option_keys,
+            other_option,
+            group_keys,
+            prefix_keys,
+            group_cache: HashMap::new(),
+            plan: None,
+            file: String::new(),
+            seen_ids: HashMap::new(),
+            other_groups: BTreeMap::new(),
+            unrecognised: BTreeMap::new(),
+            as_other: BTreeMap::new(),
+            identity_dropped: BTreeMap::new(),
+            unclaimed: BTreeMap::new(),
+        }
+    }
+
+    fn not_stated_code(&self) -> u32 {
+        self.template.group.values.len() as u32
+    }
+
+    fn other_code(&self) -> u32 {
+        self.template.group.values.len() as u32 + 1
+    }
+}
+
+impl Sink for Normaliser<'_> {
+    /// Matches a file's headers to the template. Fails when the group column
+    /// is missing, because without it no breakdown is possible.
+    fn header(&mut self, header: &Header) -> Result<()> {
+        let t = self.template;
+        let cols: Vec<String> = header.columns.iter().map(|c| header_key(c)).collect();
+        let find = |texts: &mut dyn Iterator<Item = &String>| -> Option<usize> {
+            let wanted: Vec<String> = texts.map(|t| header_key(t)).collect();
+            cols.iter().position(|c| wanted.contains(c))
+        };
+        let gq = t.group_question();
+        let Some(group_col) = find(&mut std::iter::once(&gq.text).chain(&gq.aliases)) else {
+            bail!(
+                "{}: no column matches the group question \"{}\".\n  Headers found: {}\n  If this is a different survey, describe it in a template and pass --config FILE (see docs/template.md).",
+                header.file,
+                gq.text,
+                header
+                    .columns
+                    .iter()
+                    .map(|c| format!("\"{c}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        };
+        let id_col = find(&mut t.columns.id.iter());
+        let question_cols: Vec<Option<usize>> = t
+            .analysed_questions()
+            .map(|q| find(&mut std::iter::once(&q.text).chain(&q.aliases)))
+            .collect();
+        for (i, c) in question_cols.iter().enumerate() {
+            if c.is_some() {
+                self.found[i] = true;
+            }
+        }
+        let claimed = |i: usize| i == group_col || Some(i) == id_col || question_cols.contains(&Some(i));
+        let identity: Vec<String> = t.columns.identity.iter().map(|h| header_key(h)).collect();
+        let metadata: Vec<String> = t.columns.metadata.iter().map(|h| header_key(h)).collect();
+        for (i, c) in cols.iter().enumerate() {
+            if claimed(i) {
+                continue;
+            }
+            if identity.contains(c) {
+                *self.identity_dropped.entry(header.columns[i].clone()).or_default() += 1;
+            } else if !metadata.contains(c) {
+                *self.unclaimed.entry(header.columns[i].clone()).or_default() += 1;
+            }
+        }
+        self.file = header.file.clone();
+        self.plan = Some(FilePlan {
+            group_col,
+            id_col,
+            question_cols,
+        });
+        Ok(())
+    }
+
+    /// Codes one response. A repeated response id replaces the earlier row, so
+    /// the last one read is kept.
+    fn row(&mut self, _row: RowNo, rec: &csv::StringRecord) -> Result<()> {
+        let plan = self.plan.take().expect("begin_file called before push_row");
+        self.out.read += 1;
+        let target = match plan.id_col.map(|c| rec.get(c).unwrap_or("").trim()) {
+            Some(id) if !id.is_empty() => match self.seen_ids.get(id) {
+                Some(&idx) => {
+                    self.out.duplicates_removed += 1;
+                    idx
+                }
+                None => {
+                    let idx = self.out.group.len();
+                    self.seen_ids.insert(id.to_string(), idx);
+                    idx
+                }
+            },
+            _ => self.out.group.len(),
+        };
+        let g = self.group_code(rec.get(plan.group_col).unwrap_or(""));
+        put(&mut self.out.group, target, g);
+        for (qi, col) in plan.question_cols.iter().enumerate() {
+            let cell = col.and_then(|c| rec.get(c)).unwrap_or("");
+            self.code_answer(qi, cell, target);
+        }
+        self.plan = Some(plan);
+        Ok(())
+    }
+}
+
+impl Normaliser<'_> {
+    fn group_code(&mut self, raw: &str) -> u32 {
+        if let Some(&g) = self.group_cache.get(raw) {
+            if g == self.other_code() {
+                *self.other_groups.entry(raw.trim().to_string()).or_default() += 1;
+            }
+            return g;
+        }
+        let g = if raw.trim().is_empty() {
+            self.not_stated_code()
+        } else {
+            match self.group_keys.get(&group_key(raw, &self.prefix_keys)) {
+                Some(&g) => g,
+                None => {
+                    *self.other_groups.entry(raw.trim().to_string()).or_default() += 1;
+                    self.other_code()
+                }
+            }
+        };
+        self.group_cache.insert(raw.to_string(), g);
+        g
+    }
+
+    fn code_answer(&mut self, qi: usize, cell: &str, target: usize) {
+        if let Answers::Text(v) = &mut self.out.answers[qi] {
+            // Free text is never cached: nearly every value is distinct.
+            put(v, target, !cell.trim().is_empty());
+            return;
+        }
+        if !self.caches[qi].contains_key(cell) {
+            let d = self.decide(qi, cell);
+            self.caches[qi].insert(cell.to_string(), d);
+        }
+        let d = &self.caches[qi][cell];
+        // Unmatched text is tallied per occurrence, not per distinct value.
+        if !d.unknown.is_empty() {
+            let sink = if self.other_option[qi].is_some() {
+                &mut self.as_other
+            } else {
+                &mut self.unrecognised
+            };
+            for u in &d.unknown {
+                *sink.entry((qi, u.clone())).or_default() += 1;
+            }
+        }
+        match (&mut self.out.answers[qi], &d.coded) {
+            (Answers::Choice(v), Coding::Choice(c)) => put(v, target, *c),
+            (Answers::Multi(v), Coding::Multi(b)) => put(v, target, *b),
+            _ => unreachable!("coding kind follows question kind"),
+        }
+    }
+
+    fn decide(&self, qi: usize, cell: &str) -> Decision {
+        let keys = &self.option_keys[qi];
+        let other = self.other_option[qi];
+        match self.kinds[qi] {
+            Kind::Multi => {
+                let m = split_multi(cell, keys);
+                let mut bits = m.bits;
+                if !m.unknown.is_empty()
+                    && let Some(o) = other
+                {
+                    bits |= 1 << o;
+                }
+                Decision {
+                    coded: Coding::Multi(bits),
+                    unknown: m.unknown,
+                }
+            }
+            _ => {
+                let k = key(cell);
+                if k.is_empty() {
+                    return Decision {
+                        coded: Coding::Choice(None),
+                        unknown: vec![],
+                    };
+                }
+                match keys.iter().position(|o| *o == k) {
+                    Some(i) => Decision {
+                        coded: Coding::Choice(Some(i as u32)),
+                        unknown: vec![],
+                    },
+                    None => Decision {
+                        coded: Coding::Choice(other),
+                        unknown: vec![cell.trim().to_string()],
+                    },
+                }
+            }
+        }
+    }
+
+    /// Finishes coding and turns the tallies into data-quality notes.
+    pub fn finish(mut self) -> Coded {
+        let t = self.template;
+        let qids: Vec<&str> = t.analysed_questions().map(|q| q.id.as_str()).collect();
+        let mut notes = Vec::new();
+        if self.out.duplicates_removed > 0 {
+            notes.push(DataQuality {
+                kind: "duplicates_removed".into(),
+                message: format!(
+                    "{} rows repeated an earlier response ID; the last copy of each response was kept.",
+                    self.out.duplicates_removed
+                ),
+                count: self.out.duplicates_removed,
+            });
+        }
+        if !self.identity_dropped.is_empty() {
+            let n = self.identity_dropped.len() as u64;
+            notes.push(DataQuality {
+                kind: "identity_columns_dropped".into(),
+                message: format!(
+                    "{n} identity column(s) were dropped before analysis and appear in no output: {}.",
+                    list(self.identity_dropped.keys().map(String::as_str))
+                ),
+                count: n,
+            });
+        }
+        if !self.other_groups.is_empty() {
+            let n: u64 = self.other_groups.values().sum();
+            notes.push(DataQuality {
+                kind: "unrecognised_group".into(),
+                message: format!(
+                    "{n} response(s) gave a {} that matches none of the expected values; they are counted under \"{}\": {}.",
+                    t.group.label.to_lowercase(),
+                    t.group.other,
+                    counted(&self.other_groups)
+                ),
+                count: n,
+            });
+        }
+        for (kind, map, what) in [
+            ("unrecognised_answer", &self.unrecognised, "match no option and were left out of the base"),
+            ("answer_counted_as_other", &self.as_other, "match no option and were counted as \"Other\""),
+        ] {
+            let mut by_q: BTreeMap<usize, BTreeMap<String, u64>> = BTreeMap::new();
+            for ((qi, v), n) in map {
+                by_q.entry(*qi).or_default().insert(v.clone(), *n);
+            }
+            for (qi, vals) in by_q {
+                let n: u64 = vals.values().sum();
+                notes.push(DataQuality {
+                    kind: kind.into(),
+                    message: format!("{}: {n} answer(s) {what}: {}.", qids[qi], counted(&vals)),
+                    count: n,
+                });
+            }
+        }
+        let missing: Vec<&str> = qids
+            .iter()
+            .zip(&self.found)
+            .filter(|(_, f)| !**f)
+            .map(|(q, _)| *q)
+            .collect();
+        if !missing.is_empty() {
+            notes.push(DataQuality {
+                kind: "questions_missing".into(),
+                message: format!(
+                    "{} question(s) of the template have no column in the input and show no answers: {}.",
+                    missing.len(),
+                    missing.join(", ")
+                ),
+                count: missing.len() as u64,
+            });
+        }
+        if !self.unclaimed.is_empty() {
+            let n = self.unclaimed.len() as u64;
+            notes.push(DataQuality {
+                kind: "unclaimed_columns".into(),
+                message: format!(
+                    "{n} column(s) match no question of the template and were ignored: {}.",
+                    list(self.unclaimed.keys().map(String::as_str))
+                ),
+                count: n,
+            });
+        }
+        self.out.notes = notes;
+        self.out
+    }
+}
+
+/// Writes `value` at `idx`, appending when `idx` is one past the end.
+fn put<T>(v: &mut Vec<T>, idx: usize, value: T) {
+    if idx == v.len() {
+        v.push(value);
+    } else {
+        v[idx] = value;
+    }
+}
+
+fn list<'a>(items: impl Iterator<Item = &'a str>) -> String {
+    items.map(|s| format!("\"{s}\"")).collect::<Vec<_>>().join(", ")
+}
+
+/// `"a" (3), "b" (1)`, most frequent first, at most ten values.
+fn counted(map: &BTreeMap<String, u64>) -> String {
+    let mut v: Vec<_> = map.iter().collect();
+    v.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let shown: Vec<String> = v.iter().take(10).map(|(k, n)| format!("\"{k}\" ({n})")).collect();
+    let more = v.len().saturating_sub(10);
+    if more > 0 {
+        format!("{} and {more} more", shown.join(", "))
+    } else {
+        shown.join(", ")
+    }
+}

@@ -1,0 +1,42 @@
+//! The headline table printed after a report is written.
+
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{Cell, CellAlignment, ContentArrangement, Table};
+
+use crate::render::{flag, indicator_text};
+use crate::summary::Summary;
+
+/// One row per group plus All, one column per indicator, `NN% (n=B)` with
+/// "worse"/"better" beside cells that differ from All. `width` fixes the
+/// table width so output is the same in a pipe, a test and a terminal.
+pub fn headline(s: &Summary, width: u16) -> String {
+    let mut t = Table::new();
+    t.load_style(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(width);
+    let mut header = vec![Cell::new(&s.group_label)];
+    header.extend(s.indicators.iter().map(|i| Cell::new(&i.label)));
+    t.set_header(header);
+    for g in s.groups_and_all() {
+        let mut row = vec![Cell::new(g)];
+        for ind in &s.indicators {
+            let text = match ind.cell(g) {
+                None => String::new(),
+                Some(c) => match flag(c) {
+                    "" => indicator_text(c, s.min_cell),
+                    f => format!("{} {f}", indicator_text(c, s.min_cell)),
+                },
+            };
+            row.push(Cell::new(text).set_alignment(CellAlignment::Right));
+        }
+        t.add_row(row);
+    }
+    let mut out = t.to_string();
+    out.push('\n');
+    out.push_str("worse/better: the group's 95% interval lies wholly on one side of All.");
+    if s.min_cell > 1 {
+        out.push_str(&format!(" <{0}: fewer than {0}, hidden.", s.min_cell));
+    }
+    out.push('\n');
+    out
+}

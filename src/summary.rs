@@ -1,0 +1,150 @@
+//! The `Summary` model: everything a renderer may know, and summary.json itself.
+//!
+//! This is the seam between analysis and presentation. Renderers read it alone,
+//! analysts script against it, and later waves are compared through it, so field
+//! names here are a public contract (schema `survey-lens.summary.v1`): add
+//! fields, never rename them.
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+pub const SCHEMA: &str = "survey-lens.summary.v1";
+
+/// The name of the every-response group in all outputs.
+pub const ALL: &str = "All";
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Summary {
+    pub schema: String,
+    pub title: String,
+    pub generated_by: String,
+    /// Who was surveyed (from the template), for the report's opening line.
+    #[serde(default)]
+    pub population: String,
+    /// What a group is called ("Borough").
+    pub group_label: String,
+    pub min_cell: u32,
+    pub inputs: Vec<InputInfo>,
+    pub responses: Responses,
+    /// Groups present, in report order; "All" is not included.
+    pub groups: Vec<String>,
+    pub sections: Vec<SectionInfo>,
+    pub questions: Vec<QuestionSummary>,
+    pub indicators: Vec<IndicatorSummary>,
+    pub data_quality: Vec<DataQuality>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct InputInfo {
+    /// File name only: full paths can carry user names.
+    pub file: String,
+    pub sha256: String,
+    /// Data rows read (header rows and blank lines excluded).
+    pub rows: u64,
+    /// Detected shape, e.g. "csv (microsoft forms)".
+    pub format: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Responses {
+    pub read: u64,
+    pub duplicates_removed: u64,
+    pub incomplete_excluded: u64,
+    pub analysed: u64,
+    /// Responses per group, report order, "All" last. `responses` is null when
+    /// the group is small enough to be suppressed.
+    pub by_group: Vec<GroupCount>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct GroupCount {
+    pub group: String,
+    pub responses: Option<u64>,
+    pub suppressed: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SectionInfo {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub intro: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct QuestionSummary {
+    pub id: String,
+    pub text: String,
+    pub kind: String,
+    pub section: String,
+    pub options: Vec<String>,
+    /// The base per group, "All" included; null when suppressed.
+    pub answered: IndexMap<String, Option<u64>>,
+    /// Every group (and "All") x every option; empty for text questions.
+    pub cells: Vec<Cell>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Cell {
+    pub group: String,
+    pub option: String,
+    pub count: Option<u64>,
+    pub base: Option<u64>,
+    pub percent: Option<f64>,
+    pub suppressed: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct IndicatorSummary {
+    pub id: String,
+    pub label: String,
+    pub section: String,
+    pub question: String,
+    pub higher_is: String,
+    pub cells: Vec<IndicatorCell>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct IndicatorCell {
+    pub group: String,
+    pub count: Option<u64>,
+    pub base: Option<u64>,
+    pub percent: Option<f64>,
+    pub ci95: Option<[f64; 2]>,
+    /// "worse", "better" or "similar" against All; null for All itself, when
+    /// suppressed, or when the base is 0.
+    pub vs_all: Option<String>,
+    pub suppressed: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DataQuality {
+    pub kind: String,
+    pub message: String,
+    pub count: u64,
+}
+
+impl Summary {
+    /// Groups in report order followed by "All": the columns of every table.
+    pub fn groups_and_all(&self) -> impl Iterator<Item = &str> {
+        self.groups.iter().map(String::as_str).chain([ALL])
+    }
+
+    pub fn questions_in<'a>(&'a self, section: &'a str) -> impl Iterator<Item = &'a QuestionSummary> {
+        self.questions.iter().filter(move |q| q.section == section)
+    }
+}
+
+impl QuestionSummary {
+    pub fn cell(&self, group: &str, option: &str) -> Option<&Cell> {
+        self.cells
+            .iter()
+            .find(|c| c.group == group && c.option == option)
+    }
+}
+
+impl IndicatorSummary {
+    pub fn cell(&self, group: &str) -> Option<&IndicatorCell> {
+        self.cells.iter().find(|c| c.group == group)
+    }
+}
