@@ -41,7 +41,12 @@ pub struct ReportArgs {
     #[arg(long, default_value_t = 5, value_name = "N")]
     pub min_cell: u32,
     /// Outputs to write, comma-separated.
-    #[arg(long, value_delimiter = ',', default_value = "md,json,csv", value_name = "LIST")]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "md,json,csv",
+        value_name = "LIST"
+    )]
     pub format: Vec<Format>,
     /// Print nothing but errors.
     #[arg(long, short = 'q')]

@@ -74,19 +74,24 @@ impl Staged {
         check_replaceable(&self.dest)?;
         let old = self.dest.with_file_name(format!(
             ".{}.old-{}",
-            self.dest.file_name().map(|n| n.to_string_lossy()).unwrap_or_default(),
+            self.dest
+                .file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default(),
             std::process::id()
         ));
         let had_old = self.dest.exists();
         if had_old {
-            fs::rename(&self.dest, &old)
-                .with_context(|| format!("cannot move the old report {} aside", self.dest.display()))?;
+            fs::rename(&self.dest, &old).with_context(|| {
+                format!("cannot move the old report {} aside", self.dest.display())
+            })?;
         }
         if let Err(e) = fs::rename(&self.staging, &self.dest) {
             if had_old {
                 fs::rename(&old, &self.dest).ok();
             }
-            return Err(e).with_context(|| format!("cannot move the report into {}", self.dest.display()));
+            return Err(e)
+                .with_context(|| format!("cannot move the report into {}", self.dest.display()));
         }
         self.committed = true;
         if had_old {
@@ -109,7 +114,10 @@ fn check_replaceable(dest: &Path) -> Result<()> {
         return Ok(());
     }
     if !dest.is_dir() {
-        bail!("--out {} exists and is not a folder; choose another output folder", dest.display());
+        bail!(
+            "--out {} exists and is not a folder; choose another output folder",
+            dest.display()
+        );
     }
     let mut entries = fs::read_dir(dest)
         .with_context(|| format!("cannot read {}", dest.display()))?

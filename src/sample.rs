@@ -57,12 +57,29 @@ impl Rng {
 }
 
 const FIRST: &[&str] = &[
-    "Amara", "Ben", "Chloe", "Dami", "Ewa", "Farah", "George", "Hannah", "Ibrahim", "Jade", "Kwame",
-    "Leah", "Mohammed", "Niamh", "Olu", "Priya", "Rosa", "Sam", "Tomasz", "Yasmin",
+    "Amara", "Ben", "Chloe", "Dami", "Ewa", "Farah", "George", "Hannah", "Ibrahim", "Jade",
+    "Kwame", "Leah", "Mohammed", "Niamh", "Olu", "Priya", "Rosa", "Sam", "Tomasz", "Yasmin",
 ];
 const LAST: &[&str] = &[
-    "Adeyemi", "Begum", "Clarke", "Da Silva", "Evans", "Fernandes", "Green", "Hussain", "Khan",
-    "Lewis", "Mensah", "Nowak", "O'Brien", "Patel", "Quinn", "Reid", "Smith", "Taylor", "Walker",
+    "Adeyemi",
+    "Begum",
+    "Clarke",
+    "Da Silva",
+    "Evans",
+    "Fernandes",
+    "Green",
+    "Hussain",
+    "Khan",
+    "Lewis",
+    "Mensah",
+    "Nowak",
+    "O'Brien",
+    "Patel",
+    "Quinn",
+    "Reid",
+    "Smith",
+    "Taylor",
+    "Walker",
 ];
 
 const HELPS: &[&str] = &[
@@ -147,7 +164,12 @@ pub fn write_sample(template: &Template, rows: u64, seed: u64, out: &mut dyn Wri
             .map(|q| q.options.as_slice())
             .expect("sample is generated from the built-in template")
     };
-    let text = |id: &str| template.question(id).map(|q| q.text.clone()).unwrap_or_default();
+    let text = |id: &str| {
+        template
+            .question(id)
+            .map(|q| q.text.clone())
+            .unwrap_or_default()
+    };
     let mut w = csv::Writer::from_writer(out);
     let mut header = vec![
         "ID".to_string(),
@@ -220,11 +242,21 @@ pub fn write_sample(template: &Template, rows: u64, seed: u64, out: &mut dyn Wri
         let trained = rng.weighted(&p.trained);
         rec.push(q("trained")[trained].clone());
         let providers = if trained == 0 {
-            multi(&mut rng, q("providers"), &[0.5, 0.35, 0.4, 0.15, 0.25, 0.3, 0.05, 0.0], None)
+            multi(
+                &mut rng,
+                q("providers"),
+                &[0.5, 0.35, 0.4, 0.15, 0.25, 0.3, 0.05, 0.0],
+                None,
+            )
         } else if rng.chance(0.6) {
             "None;".to_string()
         } else {
-            multi(&mut rng, q("providers"), &[0.3, 0.1, 0.3, 0.0, 0.2, 0.0, 0.0, 0.0], Some(7))
+            multi(
+                &mut rng,
+                q("providers"),
+                &[0.3, 0.1, 0.3, 0.0, 0.2, 0.0, 0.0, 0.0],
+                Some(7),
+            )
         };
         rec.push(providers);
         let route = if trained == 0 {
@@ -303,7 +335,15 @@ pub fn civil_from_days(z: i64) -> (i64, i64, i64) {
     let mp = (5 * doy + 2) / 153;
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { yoe + era * 400 + 1 } else { yoe + era * 400 }, m, d)
+    (
+        if m <= 2 {
+            yoe + era * 400 + 1
+        } else {
+            yoe + era * 400
+        },
+        m,
+        d,
+    )
 }
 
 /// A timestamp as UK Excel shows a Forms date cell saved to CSV: `14/07/2026 10:23`.
@@ -324,7 +364,10 @@ mod tests {
             assert_eq!(days_from_civil(y, m, d), days);
         }
         assert_eq!(civil_from_days(days_from_civil(2026, 7, 1)), (2026, 7, 1));
-        assert_eq!(forms_time(days_from_civil(2026, 9, 30) * 86_400 + 3_600 + 120), "30/09/2026 01:02");
+        assert_eq!(
+            forms_time(days_from_civil(2026, 9, 30) * 86_400 + 3_600 + 120),
+            "30/09/2026 01:02"
+        );
     }
 
     #[test]

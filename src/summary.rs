@@ -130,7 +130,10 @@ impl Summary {
         self.groups.iter().map(String::as_str).chain([ALL])
     }
 
-    pub fn questions_in<'a>(&'a self, section: &'a str) -> impl Iterator<Item = &'a QuestionSummary> {
+    pub fn questions_in<'a>(
+        &'a self,
+        section: &'a str,
+    ) -> impl Iterator<Item = &'a QuestionSummary> {
         self.questions.iter().filter(move |q| q.section == section)
     }
 }

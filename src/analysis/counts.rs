@@ -96,7 +96,10 @@ fn count_polars(template: &Template, coded: &Coded) -> PolarsResult<Counts> {
         let q = questions[qi];
         let ans = &coded.answers[qi];
         let idx = |list: &[String]| -> Vec<usize> {
-            let keys: Vec<String> = list.iter().map(|a| crate::normalise::text::key(a)).collect();
+            let keys: Vec<String> = list
+                .iter()
+                .map(|a| crate::normalise::text::key(a))
+                .collect();
             q.options
                 .iter()
                 .enumerate()
@@ -221,7 +224,9 @@ mod tests {
                         if ind.question != qs[qi].id || ticked.is_empty() {
                             continue;
                         }
-                        let is = |list: &[String], o: usize| list.iter().any(|a| key(a) == key(&qs[qi].options[o]));
+                        let is = |list: &[String], o: usize| {
+                            list.iter().any(|a| key(a) == key(&qs[qi].options[o]))
+                        };
                         if ticked.iter().any(|&o| is(&ind.base_excludes, o)) {
                             continue;
                         }
@@ -250,7 +255,9 @@ mod tests {
                     crate::survey::Kind::Multi => {
                         Answers::Multi((0..rows).map(|_| rng.below(1 << n)).collect())
                     }
-                    crate::survey::Kind::Text => Answers::Text((0..rows).map(|_| rng.below(2) == 1).collect()),
+                    crate::survey::Kind::Text => {
+                        Answers::Text((0..rows).map(|_| rng.below(2) == 1).collect())
+                    }
                     _ => Answers::Choice(
                         (0..rows)
                             .map(|_| {
@@ -264,7 +271,9 @@ mod tests {
             .collect();
         Coded {
             group_names: (0..groups).map(|g| format!("g{g}")).collect(),
-            group: (0..rows).map(|_| rng.below(groups as u64 - 1) as u32).collect(),
+            group: (0..rows)
+                .map(|_| rng.below(groups as u64 - 1) as u32)
+                .collect(),
             answers,
             read: rows as u64,
             duplicates_removed: 0,

@@ -63,7 +63,12 @@ pub fn analyse(
         .map(|(q, qc)| {
             let answered: IndexMap<String, Option<u64>> = slots
                 .iter()
-                .map(|&(s, g)| (g.to_string(), (!is_small(qc.base[s], min_cell)).then_some(qc.base[s])))
+                .map(|&(s, g)| {
+                    (
+                        g.to_string(),
+                        (!is_small(qc.base[s], min_cell)).then_some(qc.base[s]),
+                    )
+                })
                 .collect();
             let mut cells = Vec::new();
             if q.kind != Kind::Text {
@@ -104,7 +109,11 @@ pub fn analyse(
             let all_n = ic.count[all_slot];
             let all_b = ic.base[all_slot];
             let all_hidden = is_small(all_b, min_cell) || is_small(all_n, min_cell);
-            let all_pct = if all_hidden { None } else { percent(all_n, all_b) };
+            let all_pct = if all_hidden {
+                None
+            } else {
+                percent(all_n, all_b)
+            };
             let cells = slots
                 .iter()
                 .map(|&(s, g)| {

@@ -29,10 +29,20 @@ pub fn run(args: ReportArgs) -> Result<()> {
         staged.write("summary.json", render::json::render(&summary)?.as_bytes())?;
     }
     if wants(Format::Csv) {
-        for q in summary.questions.iter().filter(|q| q.kind != Kind::Text.as_str()) {
-            staged.write(&format!("tables/{}.csv", q.id), render::tables::question(q)?.as_bytes())?;
+        for q in summary
+            .questions
+            .iter()
+            .filter(|q| q.kind != Kind::Text.as_str())
+        {
+            staged.write(
+                &format!("tables/{}.csv", q.id),
+                render::tables::question(q)?.as_bytes(),
+            )?;
         }
-        staged.write("tables/indicators.csv", render::tables::indicators(&summary)?.as_bytes())?;
+        staged.write(
+            "tables/indicators.csv",
+            render::tables::indicators(&summary)?.as_bytes(),
+        )?;
     }
     if wants(Format::Md) {
         staged.write("report.md", render::markdown::render(&summary).as_bytes())?;

@@ -38,9 +38,13 @@ pub fn read(path: &Path, sink: &mut dyn Sink) -> Result<InputInfo> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string());
-    let meta = std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let meta =
+        std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
     if meta.is_dir() {
-        bail!("{} is a folder, expected a survey export file (.csv)", path.display());
+        bail!(
+            "{} is a folder, expected a survey export file (.csv)",
+            path.display()
+        );
     }
     if meta.len() == 0 {
         bail!(
@@ -64,7 +68,11 @@ pub fn read(path: &Path, sink: &mut dyn Sink) -> Result<InputInfo> {
         .iter()
         .enumerate()
         .map(|(i, h)| {
-            let h = if i == 0 { h.trim_start_matches('\u{feff}') } else { h };
+            let h = if i == 0 {
+                h.trim_start_matches('\u{feff}')
+            } else {
+                h
+            };
             h.trim().to_string()
         })
         .collect();

@@ -105,14 +105,26 @@ impl<'t> Normaliser<'t> {
             .iter()
             .map(|ks| ks.iter().position(|k| k == "other").map(|i| i as u32))
             .collect();
-        let prefix_keys: Vec<String> = template.group.ignore_prefixes.iter().map(|p| key(p)).collect();
+        let prefix_keys: Vec<String> = template
+            .group
+            .ignore_prefixes
+            .iter()
+            .map(|p| key(p))
+            .collect();
         let mut group_keys = HashMap::new();
         for (i, g) in template.group.values.iter().enumerate() {
             for name in std::iter::once(&g.name).chain(&g.aliases) {
-                group_keys.entry(group_key(name, &prefix_keys)).or_insert(i as u32);
+                group_keys
+                    .entry(group_key(name, &prefix_keys))
+                    .or_insert(i as u32);
             }
         }
-        let mut group_names: Vec<String> = template.group.values.iter().map(|g| g.name.clone()).collect();
+        let mut group_names: Vec<String> = template
+            .group
+            .values
+            .iter()
+            .map(|g| g.name.clone())
+            .collect();
         group_names.push(template.group.not_stated.clone());
         group_names.push(template.group.other.clone());
         Normaliser {
@@ -187,7 +199,8 @@ impl Sink for Normaliser<'_> {
                 self.found[i] = true;
             }
         }
-        let claimed = |i: usize| i == group_col || Some(i) == id_col || question_cols.contains(&Some(i));
+        let claimed =
+            |i: usize| i == group_col || Some(i) == id_col || question_cols.contains(&Some(i));
         let identity: Vec<String> = t.columns.identity.iter().map(|h| header_key(h)).collect();
         let metadata: Vec<String> = t.columns.metadata.iter().map(|h| header_key(h)).collect();
         for (i, c) in cols.iter().enumerate() {
@@ -195,7 +208,10 @@ impl Sink for Normaliser<'_> {
                 continue;
             }
             if identity.contains(c) {
-                *self.identity_dropped.entry(header.columns[i].clone()).or_default() += 1;
+                *self
+                    .identity_dropped
+                    .entry(header.columns[i].clone())
+                    .or_default() += 1;
             } else if !metadata.contains(c) {
                 *self.unclaimed.entry(header.columns[i].clone()).or_default() += 1;
             }
@@ -339,8 +355,8 @@ impl Normaliser<'_> {
             notes.push(DataQuality {
                 kind: "duplicates_removed".into(),
                 message: format!(
-                    "{} rows repeated an earlier response ID; the last copy of each response was kept.",
-                    self.out.duplicates_removed
+                    "{} repeated an earlier response ID; the last copy of each response was kept.",
+                    plural(self.out.duplicates_removed, "row", "rows")
                 ),
                 count: self.out.duplicates_removed,
             });
@@ -350,7 +366,9 @@ impl Normaliser<'_> {
             notes.push(DataQuality {
                 kind: "identity_columns_dropped".into(),
                 message: format!(
-                    "{n} identity column(s) were dropped before analysis and appear in no output: {}.",
+                    "{} dropped before analysis; {} in no output: {}.",
+                    plural(n, "identity column was", "identity columns were"),
+                    if n == 1 { "it appears" } else { "they appear" },
                     list(self.identity_dropped.keys().map(String::as_str))
                 ),
                 count: n,
@@ -361,7 +379,8 @@ impl Normaliser<'_> {
             notes.push(DataQuality {
                 kind: "unrecognised_group".into(),
                 message: format!(
-                    "{n} response(s) gave a {} that matches none of the expected values; they are counted under \"{}\": {}.",
+                    "{} a {} that matches none of the expected values, counted under \"{}\": {}.",
+                    plural(n, "response gave", "responses gave"),
                     t.group.label.to_lowercase(),
                     t.group.other,
                     counted(&self.other_groups)
@@ -370,8 +389,12 @@ impl Normaliser<'_> {
             });
         }
         for (kind, map, what) in [
-            ("unrecognised_answer", &self.unrecognised, "match no option and were left out of the base"),
-            ("answer_counted_as_other", &self.as_other, "match no option and were counted as \"Other\""),
+            ("unrecognised_answer", &self.unrecognised, "not counted"),
+            (
+                "answer_counted_as_other",
+                &self.as_other,
+                "counted as \"Other\"",
+            ),
         ] {
             let mut by_q: BTreeMap<usize, BTreeMap<String, u64>> = BTreeMap::new();
             for ((qi, v), n) in map {
@@ -381,7 +404,12 @@ impl Normaliser<'_> {
                 let n: u64 = vals.values().sum();
                 notes.push(DataQuality {
                     kind: kind.into(),
-                    message: format!("{}: {n} answer(s) {what}: {}.", qids[qi], counted(&vals)),
+                    message: format!(
+                        "{}: {} no option, {what}: {}.",
+                        qids[qi],
+                        plural(n, "answer matches", "answers match"),
+                        counted(&vals)
+                    ),
                     count: n,
                 });
             }
@@ -396,8 +424,9 @@ impl Normaliser<'_> {
             notes.push(DataQuality {
                 kind: "questions_missing".into(),
                 message: format!(
-                    "{} question(s) of the template have no column in the input and show no answers: {}.",
-                    missing.len(),
+                    "{} of the template {} no column in the input, so no answers: {}.",
+                    plural(missing.len() as u64, "question", "questions"),
+                    if missing.len() == 1 { "has" } else { "have" },
                     missing.join(", ")
                 ),
                 count: missing.len() as u64,
@@ -408,7 +437,9 @@ impl Normaliser<'_> {
             notes.push(DataQuality {
                 kind: "unclaimed_columns".into(),
                 message: format!(
-                    "{n} column(s) match no question of the template and were ignored: {}.",
+                    "{} no question of the template and {} ignored: {}.",
+                    plural(n, "column matches", "columns match"),
+                    if n == 1 { "was" } else { "were" },
                     list(self.unclaimed.keys().map(String::as_str))
                 ),
                 count: n,
@@ -428,15 +459,27 @@ fn put<T>(v: &mut Vec<T>, idx: usize, value: T) {
     }
 }
 
+/// `1 row`, `3 rows`.
+pub fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 fn list<'a>(items: impl Iterator<Item = &'a str>) -> String {
-    items.map(|s| format!("\"{s}\"")).collect::<Vec<_>>().join(", ")
+    items
+        .map(|s| format!("\"{s}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// `"a" (3), "b" (1)`, most frequent first, at most ten values.
 fn counted(map: &BTreeMap<String, u64>) -> String {
     let mut v: Vec<_> = map.iter().collect();
     v.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-    let shown: Vec<String> = v.iter().take(10).map(|(k, n)| format!("\"{k}\" ({n})")).collect();
+    let shown: Vec<String> = v
+        .iter()
+        .take(10)
+        .map(|(k, n)| format!("\"{k}\" ({n})"))
+        .collect();
     let more = v.len().saturating_sub(10);
     if more > 0 {
         format!("{} and {more} more", shown.join(", "))

@@ -7,9 +7,16 @@
 /// Canonical comparison key: lower case, curly quotes straightened, runs of
 /// whitespace (including non-breaking spaces) folded to one space, trimmed.
 pub fn key(s: &str) -> String {
+    key_mapped(s).0
+}
+
+/// [`key`], plus for each byte of the key the offset in `s` of the character
+/// it came from, so a piece of the key can be shown as the user wrote it.
+fn key_mapped(s: &str) -> (String, Vec<usize>) {
     let mut out = String::with_capacity(s.len());
-    let mut pending_space = false;
-    for c in s.chars() {
+    let mut map = Vec::with_capacity(s.len());
+    let mut pending_space = None;
+    for (at, c) in s.char_indices() {
         let c = match c {
             '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{2032}' | '`' => '\'',
             '\u{201C}' | '\u{201D}' | '\u{201F}' => '"',
@@ -17,23 +24,27 @@ pub fn key(s: &str) -> String {
             c => c,
         };
         if c.is_whitespace() {
-            pending_space = !out.is_empty();
+            if !out.is_empty() && pending_space.is_none() {
+                pending_space = Some(at);
+            }
             continue;
         }
-        if pending_space {
+        if let Some(sp) = pending_space.take() {
             out.push(' ');
-            pending_space = false;
+            map.push(sp);
         }
+        let before = out.len();
         out.extend(c.to_lowercase());
+        map.resize(map.len() + out.len() - before, at);
     }
-    out
+    (out, map)
 }
 
 /// Key for a column header: like [`key`], and trailing punctuation that forms
 /// add or drop (`?`, `:`, `.`, `*`) does not matter.
 pub fn header_key(s: &str) -> String {
     let k = key(s.trim_start_matches('\u{feff}'));
-    k.trim_end_matches(|c: char| matches!(c, '?' | ':' | '.' | '*' | ' ' | ','))
+    k.trim_end_matches(['?', ':', '.', '*', ' ', ','])
         .to_string()
 }
 
@@ -70,7 +81,7 @@ pub struct MultiMatch {
 /// wins. Text that matches no option runs to the next separator: `;` when the
 /// cell uses `;`, otherwise `,`.
 pub fn split_multi(cell: &str, option_keys: &[String]) -> MultiMatch {
-    let k = key(cell);
+    let (k, map) = key_mapped(cell);
     let bytes = k.as_bytes();
     let unknown_sep = if k.contains(';') { b';' } else { b',' };
     let is_sep = |b: u8| b == b';' || b == b',' || b == b' ';
@@ -104,9 +115,16 @@ pub fn split_multi(cell: &str, option_keys: &[String]) -> MultiMatch {
                     .bytes()
                     .position(|b| b == unknown_sep)
                     .map_or(bytes.len(), |p| i + p);
-                let piece = k[i..end].trim();
-                if !piece.is_empty() {
-                    m.unknown.push(piece.to_string());
+                if !k[i..end].trim().is_empty() {
+                    // Show the piece as written: from its first character in
+                    // the cell to the character before the separator.
+                    let from = map[i];
+                    let to = if end < map.len() {
+                        map[end]
+                    } else {
+                        cell.len()
+                    };
+                    m.unknown.push(cell[from..to].trim().to_string());
                 }
                 i = end;
             }
@@ -125,7 +143,10 @@ mod tests {
 
     #[test]
     fn key_folds_case_space_and_curly_quotes() {
-        assert_eq!(key("  Guy’s   Cancer\u{a0}Academy "), "guy's cancer academy");
+        assert_eq!(
+            key("  Guy’s   Cancer\u{a0}Academy "),
+            "guy's cancer academy"
+        );
         assert_eq!(key("LAMBETH"), key(" lambeth"));
         assert_eq!(key(""), "");
     }
@@ -142,7 +163,12 @@ mod tests {
     #[test]
     fn group_prefixes_are_ignored() {
         let p = keys(&["London Borough of", "Royal Borough of", "LB", "RB"]);
-        for raw in ["LB Lambeth", " lambeth", "LAMBETH", "London Borough of  Lambeth"] {
+        for raw in [
+            "LB Lambeth",
+            " lambeth",
+            "LAMBETH",
+            "London Borough of  Lambeth",
+        ] {
             assert_eq!(group_key(raw, &p), "lambeth", "{raw}");
         }
         assert_eq!(group_key("Royal Borough of Greenwich", &p), "greenwich");
@@ -179,10 +205,12 @@ mod tests {
         let o = keys(ACTIVITIES);
         let m = split_multi("Cancer care reviews;Home visits, mostly;", &o);
         assert_eq!(m.bits, 0b1);
-        assert_eq!(m.unknown, vec!["home visits, mostly".to_string()]);
-        let m = split_multi("Home visits, Cancer care reviews", &o);
+        assert_eq!(m.unknown, vec!["Home visits, mostly".to_string()]);
+        let m = split_multi("Home  Visits, Cancer care reviews", &o);
         assert_eq!(m.bits, 0b1);
-        assert_eq!(m.unknown, vec!["home visits".to_string()]);
+        assert_eq!(m.unknown, vec!["Home  Visits".to_string()]);
+        let m = split_multi("Cancer care reviews;Café visits", &o);
+        assert_eq!(m.unknown, vec!["Café visits".to_string()]);
     }
 
     #[test]
@@ -198,7 +226,7 @@ mod tests {
         let o = keys(&["Cost"]);
         let m = split_multi("Costly courses", &o);
         assert_eq!(m.bits, 0);
-        assert_eq!(m.unknown, vec!["costly courses".to_string()]);
+        assert_eq!(m.unknown, vec!["Costly courses".to_string()]);
     }
 
     #[test]

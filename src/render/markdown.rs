@@ -6,6 +6,7 @@
 
 use std::fmt::Write;
 
+use crate::normalise::plural;
 use crate::render::{GROUP_HIDDEN, cell_text, flag, indicator_text, pct, small, suppressing};
 use crate::summary::{ALL, QuestionSummary, Summary};
 
@@ -52,7 +53,11 @@ pub fn render(s: &Summary) -> String {
     let _ = writeln!(o, "# {}\n", esc(&s.title));
     if !suppressing(s) {
         o.push_str("> **Not for publication: small numbers not suppressed.** This report was made with `--min-cell ");
-        let _ = writeln!(o, "{}` and may identify individuals. Share it only inside the organisation.\n", s.min_cell);
+        let _ = writeln!(
+            o,
+            "{}` and may identify individuals. Share it only inside the organisation.\n",
+            s.min_cell
+        );
     }
     let n_groups = s.groups.len();
     let _ = writeln!(
@@ -60,7 +65,11 @@ pub fn render(s: &Summary) -> String {
         "This report summarises **{} responses** from {}, broken down by {} ({} group{}). \
          Every percentage shows the number of people it is based on (n).\n",
         s.responses.analysed,
-        if s.population.is_empty() { "the survey".to_string() } else { esc(&s.population) },
+        if s.population.is_empty() {
+            "the survey".to_string()
+        } else {
+            esc(&s.population)
+        },
         esc(&s.group_label.to_lowercase()),
         n_groups,
         if n_groups == 1 { "" } else { "s" },
@@ -107,7 +116,12 @@ fn at_a_glance(o: &mut String, s: &Summary) {
             let (Some(p), Some(pa)) = (c.percent, a.percent) else {
                 continue;
             };
-            let phrase = format!("{} ({} vs {} overall)", esc(&lower_first(&ind.label)), pct(p), pct(pa));
+            let phrase = format!(
+                "{} ({} vs {} overall)",
+                esc(&lower_first(&ind.label)),
+                pct(p),
+                pct(pa)
+            );
             match flag(c) {
                 "worse" => worse.push(phrase),
                 "better" => better.push(phrase),
@@ -154,7 +168,11 @@ fn headline(o: &mut String, s: &Summary) {
     let rows = s
         .groups_and_all()
         .map(|g| {
-            let name = if g == ALL { format!("**{ALL}**") } else { esc(g) };
+            let name = if g == ALL {
+                format!("**{ALL}**")
+            } else {
+                esc(g)
+            };
             std::iter::once(name)
                 .chain(s.indicators.iter().map(|ind| match ind.cell(g) {
                     None => String::new(),
@@ -174,7 +192,11 @@ fn headline(o: &mut String, s: &Summary) {
             format!(
                 "{} ({} is better)",
                 esc(&lower_first(&i.label)),
-                if i.higher_is == "better" { "higher" } else { "lower" }
+                if i.higher_is == "better" {
+                    "higher"
+                } else {
+                    "lower"
+                }
             )
         })
         .collect();
@@ -183,16 +205,28 @@ fn headline(o: &mut String, s: &Summary) {
 }
 
 fn responses_by_group(o: &mut String, s: &Summary) {
-    let _ = writeln!(o, "## Responses by {}\n", esc(&s.group_label.to_lowercase()));
+    let _ = writeln!(
+        o,
+        "## Responses by {}\n",
+        esc(&s.group_label.to_lowercase())
+    );
     let total = s.responses.analysed;
     let rows = s
         .responses
         .by_group
         .iter()
         .map(|g| {
-            let name = if g.group == ALL { format!("**{ALL}**") } else { esc(&g.group) };
+            let name = if g.group == ALL {
+                format!("**{ALL}**")
+            } else {
+                esc(&g.group)
+            };
             match g.responses {
-                Some(n) => vec![name, n.to_string(), pct(100.0 * n as f64 / total.max(1) as f64)],
+                Some(n) => vec![
+                    name,
+                    n.to_string(),
+                    pct(100.0 * n as f64 / total.max(1) as f64),
+                ],
                 None => vec![name, small(s.min_cell), String::new()],
             }
         })
@@ -217,25 +251,35 @@ fn question(o: &mut String, s: &Summary, q: &QuestionSummary) {
         return;
     }
     let mut header = vec!["Answer".to_string()];
-    header.extend(s.groups_and_all().map(|g| if g == ALL { format!("**{ALL}**") } else { esc(g) }));
+    header.extend(s.groups_and_all().map(|g| {
+        if g == ALL {
+            format!("**{ALL}**")
+        } else {
+            esc(g)
+        }
+    }));
     let mut rows: Vec<Vec<String>> = q
         .options
         .iter()
         .map(|opt| {
             std::iter::once(esc(opt))
-                .chain(
-                    s.groups_and_all()
-                        .map(|g| q.cell(g, opt).map(|c| cell_text(c, s.min_cell)).unwrap_or_default()),
-                )
+                .chain(s.groups_and_all().map(|g| {
+                    q.cell(g, opt)
+                        .map(|c| cell_text(c, s.min_cell))
+                        .unwrap_or_default()
+                }))
                 .collect()
         })
         .collect();
     rows.push(
         std::iter::once("**Base (answered)**".to_string())
-            .chain(s.groups_and_all().map(|g| match q.answered.get(g).copied().flatten() {
-                Some(n) => n.to_string(),
-                None => small(s.min_cell),
-            }))
+            .chain(
+                s.groups_and_all()
+                    .map(|g| match q.answered.get(g).copied().flatten() {
+                        Some(n) => n.to_string(),
+                        None => small(s.min_cell),
+                    }),
+            )
             .collect(),
     );
     table(o, header, 1, rows);
@@ -260,15 +304,18 @@ fn footnote(o: &mut String, s: &Summary) {
 
 fn data_quality(o: &mut String, s: &Summary) {
     o.push_str("## Data quality\n\n");
+    let r = &s.responses;
     let _ = writeln!(
         o,
-        "{} rows were read; {} duplicate{} and {} unfinished response{} were removed; {} responses were analysed.\n",
-        s.responses.read,
-        s.responses.duplicates_removed,
-        if s.responses.duplicates_removed == 1 { " was" } else { "s" },
-        s.responses.incomplete_excluded,
-        if s.responses.incomplete_excluded == 1 { "" } else { "s" },
-        s.responses.analysed
+        "{} read. Removed: {} and {}. Analysed: {}.\n",
+        plural(r.read, "row was", "rows were"),
+        plural(r.duplicates_removed, "duplicate", "duplicates"),
+        plural(
+            r.incomplete_excluded,
+            "unfinished response",
+            "unfinished responses"
+        ),
+        plural(r.analysed, "response", "responses"),
     );
     if s.data_quality.is_empty() {
         o.push_str("No other problems were found in the input.\n\n");
@@ -297,7 +344,12 @@ fn inputs(o: &mut String, s: &Summary) {
         .collect();
     table(
         o,
-        vec!["File".into(), "Rows".into(), "Format".into(), "SHA-256 (start)".into()],
+        vec![
+            "File".into(),
+            "Rows".into(),
+            "Format".into(),
+            "SHA-256 (start)".into(),
+        ],
         1,
         rows,
     );
@@ -363,7 +415,10 @@ mod tests {
         assert_eq!(esc("a|b"), "a\\|b");
         assert_eq!(esc("line\nbreak"), "line break");
         assert_eq!(esc("<script>"), "\\<script\\>");
-        assert_eq!(esc("**bold** _x_ # `c`"), "\\*\\*bold\\*\\* \\_x\\_ \\# \\`c\\`");
+        assert_eq!(
+            esc("**bold** _x_ # `c`"),
+            "\\*\\*bold\\*\\* \\_x\\_ \\# \\`c\\`"
+        );
     }
 
     #[test]

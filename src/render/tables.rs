@@ -30,9 +30,17 @@ fn to_string(rows: Vec<Vec<String>>) -> Result<String> {
 /// One question's crosstab: a row per group and option.
 pub fn question(q: &QuestionSummary) -> Result<String> {
     let mut rows = vec![
-        ["question", "group", "option", "count", "base", "percent", "suppressed"]
-            .map(String::from)
-            .to_vec(),
+        [
+            "question",
+            "group",
+            "option",
+            "count",
+            "base",
+            "percent",
+            "suppressed",
+        ]
+        .map(String::from)
+        .to_vec(),
     ];
     for c in &q.cells {
         rows.push(vec![
@@ -52,8 +60,17 @@ pub fn question(q: &QuestionSummary) -> Result<String> {
 pub fn indicators(s: &Summary) -> Result<String> {
     let mut rows = vec![
         [
-            "indicator", "label", "higher_is", "group", "count", "base", "percent", "ci95_lo",
-            "ci95_hi", "vs_all", "suppressed",
+            "indicator",
+            "label",
+            "higher_is",
+            "group",
+            "count",
+            "base",
+            "percent",
+            "ci95_lo",
+            "ci95_hi",
+            "vs_all",
+            "suppressed",
         ]
         .map(String::from)
         .to_vec(),

@@ -202,12 +202,26 @@ impl Template {
 
     /// Questions that are analysed (everything but the group question), in order.
     pub fn analysed_questions(&self) -> impl Iterator<Item = &Question> {
-        self.questions.iter().filter(|q| q.id != self.group.question)
+        self.questions
+            .iter()
+            .filter(|q| q.id != self.group.question)
     }
 
     /// Checks everything serde cannot: references between ids, and answer
     /// lists that must name real options. Each error names the offending key.
     fn validate(&self) -> Result<()> {
+        match self.question(&self.group.question) {
+            None => bail!(
+                "group.question: `{}` is not the id of any [[questions]] entry",
+                self.group.question
+            ),
+            Some(q) if q.kind != Kind::Single => bail!(
+                "group.question: `{}` must be a single-choice question, it is {}",
+                q.id,
+                q.kind.as_str()
+            ),
+            Some(_) => {}
+        }
         let mut seen = std::collections::HashSet::new();
         for q in &self.questions {
             if q.id.trim().is_empty() {
@@ -218,11 +232,10 @@ impl Template {
             }
             let is_group = q.id == self.group.question;
             match q.kind {
-                Kind::Text => {
-                    if !q.options.is_empty() {
-                        bail!("questions.{}.options: a text question has no options", q.id);
-                    }
+                Kind::Text if !q.options.is_empty() => {
+                    bail!("questions.{}.options: a text question has no options", q.id);
                 }
+                Kind::Text => {}
                 _ if q.options.is_empty() && !is_group => {
                     bail!(
                         "questions.{}.options: a {} question needs at least one option",
@@ -250,21 +263,13 @@ impl Template {
                     "questions.{}.section: `{}` is not one of the [[sections]] ids ({})",
                     q.id,
                     q.section,
-                    self.sections.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(", ")
+                    self.sections
+                        .iter()
+                        .map(|s| s.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 );
             }
-        }
-        match self.question(&self.group.question) {
-            None => bail!(
-                "group.question: `{}` is not the id of any [[questions]] entry",
-                self.group.question
-            ),
-            Some(q) if q.kind != Kind::Single => bail!(
-                "group.question: `{}` must be a single-choice question, it is {}",
-                q.id,
-                q.kind.as_str()
-            ),
-            Some(_) => {}
         }
         if self.group.values.is_empty() {
             bail!("group.values: list at least one group");
@@ -291,7 +296,10 @@ impl Template {
             if ind.counts.is_empty() {
                 bail!("indicators.{}.counts: list at least one answer", ind.id);
             }
-            for (field, list) in [("counts", &ind.counts), ("base_excludes", &ind.base_excludes)] {
+            for (field, list) in [
+                ("counts", &ind.counts),
+                ("base_excludes", &ind.base_excludes),
+            ] {
                 for a in list {
                     if !q.options.iter().any(|o| key(o) == key(a)) {
                         bail!(
@@ -325,14 +333,38 @@ mod tests {
         assert_eq!(
             ids,
             [
-                "borough", "org_type", "role", "tenure", "activities", "involvement",
-                "confidence", "trained", "providers", "training_route", "barriers",
-                "peer_support", "manager_support", "isolation", "role_defined", "join_cop",
-                "helps", "comments"
+                "borough",
+                "org_type",
+                "role",
+                "tenure",
+                "activities",
+                "involvement",
+                "confidence",
+                "trained",
+                "providers",
+                "training_route",
+                "barriers",
+                "peer_support",
+                "manager_support",
+                "isolation",
+                "role_defined",
+                "join_cop",
+                "helps",
+                "comments"
             ]
         );
         assert_eq!(t.indicators.len(), 8);
         assert_eq!(t.group.values.len(), 7);
+    }
+
+    #[test]
+    fn the_minimal_template_in_the_docs_is_valid() {
+        let doc = include_str!("../../docs/template.md");
+        let start = doc.rfind("```toml\n").expect("docs have a toml example") + 8;
+        let end = start + doc[start..].find("```").unwrap();
+        let t = Template::from_toml(&doc[start..end], "docs/template.md").unwrap();
+        assert_eq!(t.group.label, "PCN");
+        assert_eq!(t.analysed_questions().count(), 1);
     }
 
     #[test]
@@ -345,7 +377,10 @@ mod tests {
 
     #[test]
     fn indicator_answer_must_be_an_option() {
-        let bad = BUILTIN_TOML.replace("counts = [\"Agree\", \"Strongly agree\"]", "counts = [\"Agreed\"]");
+        let bad = BUILTIN_TOML.replace(
+            "counts = [\"Agree\", \"Strongly agree\"]",
+            "counts = [\"Agreed\"]",
+        );
         let err = format!("{:#}", Template::from_toml(&bad, "x.toml").unwrap_err());
         assert!(err.contains("indicators.feels_isolated.counts"), "{err}");
         assert!(err.contains("Agreed"), "{err}");

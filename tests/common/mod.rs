@@ -1,0 +1,95 @@
+//! Helpers shared by the integration tests: run the real binary in a clean
+//! environment and read what it wrote.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+pub fn sample() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/sel-stakeholder-survey.csv")
+}
+
+/// The binary with a predictable environment: no colour, fixed width.
+pub fn bin() -> Command {
+    let mut c = Command::cargo_bin("survey-lens").expect("binary is built");
+    c.env_remove("NO_COLOR").env("COLUMNS", "120");
+    c
+}
+
+/// Runs `report` on `inputs` into `out` with extra args; asserts success.
+pub fn report(inputs: &[&Path], out: &Path, extra: &[&str]) -> Value {
+    let mut c = bin();
+    c.arg("report")
+        .args(inputs)
+        .arg("--out")
+        .arg(out)
+        .args(extra);
+    c.assert().success();
+    read_json(&out.join("summary.json"))
+}
+
+pub fn read_json(path: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(path).expect("summary.json exists"))
+        .expect("summary.json parses")
+}
+
+/// The indicator cell for `group`.
+pub fn indicator<'a>(s: &'a Value, id: &str, group: &str) -> &'a Value {
+    s["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == id)
+        .unwrap_or_else(|| panic!("indicator {id}"))["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["group"] == group)
+        .unwrap_or_else(|| panic!("indicator {id} group {group}"))
+}
+
+pub fn question<'a>(s: &'a Value, id: &str) -> &'a Value {
+    s["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["id"] == id)
+        .unwrap_or_else(|| panic!("question {id}"))
+}
+
+/// The crosstab cell for `option` in `group`.
+pub fn cell<'a>(s: &'a Value, q: &str, group: &str, option: &str) -> &'a Value {
+    question(s, q)["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["group"] == group && c["option"] == option)
+        .unwrap_or_else(|| panic!("cell {q}/{group}/{option}"))
+}
+
+/// Every file under `dir`, as (relative path, bytes), sorted.
+pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+                out.push((rel, std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}

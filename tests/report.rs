@@ -1,0 +1,459 @@
+//! `survey-lens report` end to end, on the bundled sample and on a hand-made
+//! messy export whose expected figures were counted by hand from the file.
+
+mod common;
+
+use common::*;
+use predicates::prelude::*;
+use serde_json::{Value, json};
+
+#[test]
+fn sample_report_has_every_output_and_finds_the_planted_differences() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    let s = report(&[&sample()], &out, &["--quiet"]);
+
+    assert_eq!(s["schema"], "survey-lens.summary.v1");
+    assert_eq!(s["min_cell"], 5);
+    assert_eq!(s["responses"]["read"], 250);
+    assert_eq!(s["responses"]["analysed"], 250);
+    assert_eq!(s["inputs"][0]["file"], "sel-stakeholder-survey.csv");
+    assert_eq!(s["inputs"][0]["sha256"].as_str().unwrap().len(), 64);
+    let groups: Vec<&str> = s["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        &groups[..7],
+        [
+            "Bexley",
+            "Bromley",
+            "Greenwich",
+            "Lambeth",
+            "Lewisham",
+            "Southwark",
+            "Cross-borough"
+        ]
+    );
+
+    // The generator plants these; the report must flag them.
+    assert_eq!(indicator(&s, "feels_isolated", "Bexley")["vs_all"], "worse");
+    assert_eq!(indicator(&s, "trained_12m", "Bexley")["vs_all"], "worse");
+    assert_eq!(
+        indicator(&s, "no_manager_support", "Greenwich")["vs_all"],
+        "worse"
+    );
+    assert_eq!(
+        indicator(&s, "role_not_defined", "Lewisham")["vs_all"],
+        "worse"
+    );
+    assert_eq!(indicator(&s, "confident", "Lambeth")["vs_all"], "better");
+    assert_eq!(
+        indicator(&s, "feels_isolated", "All")["vs_all"],
+        Value::Null
+    );
+
+    // Every group (and All) x every option, for every non-text question.
+    let slots = groups.len() + 1;
+    for q in s["questions"].as_array().unwrap() {
+        let expected = if q["kind"] == "text" {
+            0
+        } else {
+            slots * q["options"].as_array().unwrap().len()
+        };
+        assert_eq!(
+            q["cells"].as_array().unwrap().len(),
+            expected,
+            "{}",
+            q["id"]
+        );
+        assert_eq!(
+            q["answered"].as_object().unwrap().len(),
+            slots,
+            "{}",
+            q["id"]
+        );
+    }
+
+    for f in [
+        "report.md",
+        "summary.json",
+        "tables/indicators.csv",
+        "tables/role.csv",
+        "tables/barriers.csv",
+    ] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    assert!(
+        !out.join("tables/helps.csv").exists(),
+        "text questions have no table"
+    );
+}
+
+#[test]
+fn percentages_bases_and_intervals_are_consistent() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = report(&[&sample()], &dir.path().join("r"), &["--quiet"]);
+    for q in s["questions"].as_array().unwrap() {
+        for c in q["cells"].as_array().unwrap() {
+            if c["suppressed"] == true {
+                assert_eq!(c["count"], Value::Null);
+                assert_eq!(c["percent"], Value::Null);
+                continue;
+            }
+            let (n, b) = (c["count"].as_f64().unwrap(), c["base"].as_f64().unwrap());
+            assert_eq!(
+                b,
+                q["answered"][c["group"].as_str().unwrap()]
+                    .as_f64()
+                    .unwrap()
+            );
+            assert!((c["percent"].as_f64().unwrap() - 100.0 * n / b).abs() < 1e-9);
+        }
+    }
+    for ind in s["indicators"].as_array().unwrap() {
+        for c in ind["cells"].as_array().unwrap() {
+            if c["suppressed"] == true {
+                assert_eq!(c["ci95"], Value::Null);
+                assert_eq!(c["vs_all"], Value::Null);
+                continue;
+            }
+            let p = c["percent"].as_f64().unwrap();
+            let ci = c["ci95"].as_array().unwrap();
+            assert!(ci[0].as_f64().unwrap() <= p && p <= ci[1].as_f64().unwrap());
+        }
+    }
+}
+
+#[test]
+fn messy_export_is_matched_deduplicated_and_counted_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = report(
+        &[&fixture("messy.csv")],
+        &dir.path().join("r"),
+        &["--min-cell", "0", "--quiet"],
+    );
+
+    // 10 lines: one blank (skipped), one repeat of ID 3 (the later copy kept).
+    assert_eq!(s["responses"]["read"], 9);
+    assert_eq!(s["responses"]["duplicates_removed"], 1);
+    assert_eq!(s["responses"]["analysed"], 8);
+    assert_eq!(
+        s["groups"],
+        json!([
+            "Bexley",
+            "Greenwich",
+            "Lambeth",
+            "Cross-borough",
+            "Not stated",
+            "Other"
+        ])
+    );
+    // "LB Lambeth", " lambeth" and "Lambeth" (the kept copy of ID 3).
+    assert_eq!(question(&s, "trained")["answered"]["Lambeth"], 3);
+    assert_eq!(cell(&s, "trained", "Lambeth", "Yes")["count"], 3);
+    // "Maybe" is no option of `trained`, which has no "Other": left out of the base.
+    assert_eq!(question(&s, "trained")["answered"]["All"], 7);
+    assert_eq!(cell(&s, "trained", "All", "Yes")["count"], 4);
+    // Curly and straight apostrophes are the same answer.
+    assert_eq!(
+        cell(&s, "providers", "All", "Guy's Cancer Academy")["count"],
+        2
+    );
+    assert_eq!(cell(&s, "providers", "All", "Other")["count"], 1);
+    assert_eq!(question(&s, "providers")["answered"]["All"], 6);
+    // An option containing commas, joined with ", " and with ";".
+    assert_eq!(
+        cell(
+            &s,
+            "activities",
+            "All",
+            "Screening uptake (bowel, breast, cervical)"
+        )["count"],
+        2
+    );
+    assert_eq!(
+        cell(&s, "activities", "All", "Cancer care reviews")["count"],
+        3
+    );
+    assert_eq!(question(&s, "activities")["answered"]["All"], 7);
+    // Likert answers with odd case and spacing.
+    let iso = indicator(&s, "feels_isolated", "All");
+    assert_eq!(
+        (iso["count"].as_u64(), iso["base"].as_u64()),
+        (Some(5), Some(7))
+    );
+    // Base excludes: two "I have not done any training" leave the base.
+    let sd = indicator(&s, "self_directed", "All");
+    assert_eq!(
+        (sd["count"].as_u64(), sd["base"].as_u64()),
+        (Some(3), Some(5))
+    );
+    // A question absent from the file has base 0 and no percentage.
+    let dk = indicator(&s, "dont_know_where_to_start", "All");
+    assert_eq!(dk["base"], 0);
+    assert_eq!(dk["percent"], Value::Null);
+    assert_eq!(dk["vs_all"], Value::Null);
+
+    let dq = serde_json::to_string(&s["data_quality"]).unwrap();
+    for expected in [
+        "\\\"Maybe\\\" (1)",
+        "Hackney",
+        "Favourite colour",
+        "Home visits",
+        "identity_columns_dropped",
+        "questions_missing",
+    ] {
+        assert!(dq.contains(expected), "data quality lacks {expected}: {dq}");
+    }
+}
+
+#[test]
+fn no_personal_data_reaches_any_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    report(
+        &[&fixture("messy.csv"), &sample()],
+        &out,
+        &["--min-cell", "0", "--quiet"],
+    );
+    let input = std::fs::read_to_string(sample()).unwrap()
+        + &std::fs::read_to_string(fixture("messy.csv")).unwrap();
+    // Every email and name in the inputs.
+    let mut rdr = csv::Reader::from_reader(input.as_bytes());
+    let mut personal: Vec<String> = vec![];
+    for r in rdr.records().flatten() {
+        for v in r.iter().take(5) {
+            if v.contains('@')
+                || v.split(' ').count() == 2 && v.chars().next().is_some_and(char::is_uppercase)
+            {
+                personal.push(v.to_string());
+            }
+        }
+    }
+    assert!(
+        personal.len() > 100,
+        "the test inputs hold personal data to look for"
+    );
+    for (file, bytes) in tree(&out) {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains("@nhs.net"), "{file} has an email address");
+        for p in &personal {
+            assert!(!text.contains(p.as_str()), "{file} contains {p}");
+        }
+    }
+}
+
+#[test]
+fn suppression_hides_small_counts_and_small_groups() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = report(
+        &[&fixture("messy.csv")],
+        &dir.path().join("r"),
+        &["--quiet"],
+    );
+    assert_eq!(s["min_cell"], 5);
+    // Lambeth has 3 answers to `trained`: the whole group is hidden.
+    let c = cell(&s, "trained", "Lambeth", "Yes");
+    assert_eq!(c["suppressed"], true);
+    assert_eq!(c["count"], Value::Null);
+    assert_eq!(c["base"], Value::Null);
+    assert_eq!(question(&s, "trained")["answered"]["Lambeth"], Value::Null);
+    // All has 7 answers; "Yes" is 4, below 5: hidden, the base is shown.
+    let c = cell(&s, "trained", "All", "Yes");
+    assert_eq!(
+        (
+            c["suppressed"].as_bool(),
+            c["count"].as_u64(),
+            c["base"].as_u64()
+        ),
+        (Some(true), None, Some(7))
+    );
+    // Zero is not a small number.
+    let c = cell(&s, "trained", "All", "Not sure");
+    assert_eq!(c["suppressed"], true); // 1 response
+    let md = std::fs::read_to_string(dir.path().join("r/report.md")).unwrap();
+    assert!(md.contains("<5"));
+    assert!(md.contains("fewer than 5 people"));
+    assert!(!md.contains("Not for publication"));
+}
+
+#[test]
+fn min_cell_zero_shows_everything_under_a_banner() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = report(
+        &[&fixture("messy.csv")],
+        &dir.path().join("r"),
+        &["--min-cell", "0", "--quiet"],
+    );
+    assert!(s["questions"].as_array().unwrap().iter().all(|q| {
+        q["cells"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["suppressed"] == false)
+    }));
+    let md = std::fs::read_to_string(dir.path().join("r/report.md")).unwrap();
+    assert!(md.contains("Not for publication: small numbers not suppressed"));
+}
+
+#[test]
+fn several_inputs_are_one_survey() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(sample()).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    let rows: Vec<&str> = lines.collect();
+    // Split between rows (no cell in the sample spans lines at these points).
+    let (a, b) = rows.split_at(100);
+    let (pa, pb) = (dir.path().join("a.csv"), dir.path().join("b.csv"));
+    std::fs::write(&pa, format!("{header}\n{}\n", a.join("\n"))).unwrap();
+    std::fs::write(&pb, format!("{header}\n{}\n", b.join("\n"))).unwrap();
+
+    let whole = report(&[&sample()], &dir.path().join("whole"), &["--quiet"]);
+    let split = report(&[&pa, &pb], &dir.path().join("split"), &["--quiet"]);
+    assert_eq!(whole["questions"], split["questions"]);
+    assert_eq!(whole["indicators"], split["indicators"]);
+    assert_eq!(split["inputs"].as_array().unwrap().len(), 2);
+
+    // The same file twice: every response is a duplicate of itself.
+    let twice = report(
+        &[&sample(), &sample()],
+        &dir.path().join("twice"),
+        &["--quiet"],
+    );
+    assert_eq!(twice["responses"]["duplicates_removed"], 250);
+    assert_eq!(twice["indicators"], whole["indicators"]);
+}
+
+#[test]
+fn output_is_deterministic() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    report(&[&sample()], &a, &["--quiet"]);
+    report(&[&sample()], &b, &["--quiet"]);
+    assert_eq!(tree(&a), tree(&b));
+}
+
+#[test]
+fn format_selects_outputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    bin()
+        .args(["report", "--format", "json", "--quiet", "--out"])
+        .arg(&out)
+        .arg(sample())
+        .assert()
+        .success();
+    let files: Vec<String> = tree(&out).into_iter().map(|(f, _)| f).collect();
+    assert_eq!(files, ["summary.json"]);
+
+    bin()
+        .args(["report", "--format", "md,csv", "--quiet", "--out"])
+        .arg(&out)
+        .arg(sample())
+        .assert()
+        .success();
+    assert!(out.join("report.md").is_file() && out.join("tables/role.csv").is_file());
+    assert!(
+        !out.join("summary.json").exists(),
+        "the old report is replaced whole"
+    );
+
+    bin()
+        .args(["report", "--format", "pdf", "--out"])
+        .arg(&out)
+        .arg(sample())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("md"));
+}
+
+#[test]
+fn terminal_table_shows_every_group_and_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    let assert = bin()
+        .arg("report")
+        .arg(sample())
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    for g in ["Bexley", "Southwark", "All", "worse", "better", "(n=250)"] {
+        assert!(stdout.contains(g), "terminal table lacks {g}:\n{stdout}");
+    }
+    assert!(stdout.lines().all(|l| l.chars().count() <= 120), "{stdout}");
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(stderr.contains("written to"), "{stderr}");
+
+    let quiet = bin()
+        .arg("report")
+        .arg(sample())
+        .arg("--out")
+        .arg(&out)
+        .arg("--quiet")
+        .assert()
+        .success();
+    assert!(quiet.get_output().stdout.is_empty() && quiet.get_output().stderr.is_empty());
+}
+
+#[test]
+fn default_out_is_reports_slash_stem() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("wave 3.csv");
+    std::fs::copy(sample(), &input).unwrap();
+    bin()
+        .current_dir(dir.path())
+        .arg("report")
+        .arg(&input)
+        .arg("-q")
+        .assert()
+        .success();
+    assert!(dir.path().join("reports/wave 3/summary.json").is_file());
+}
+
+#[test]
+fn csv_tables_are_long_form_and_match_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    let s = report(&[&sample()], &out, &["--quiet"]);
+    let mut rdr = csv::Reader::from_path(out.join("tables/role.csv")).unwrap();
+    let header: Vec<String> = rdr.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(
+        header,
+        [
+            "question",
+            "group",
+            "option",
+            "count",
+            "base",
+            "percent",
+            "suppressed"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
+    let cells = question(&s, "role")["cells"].as_array().unwrap();
+    assert_eq!(rows.len(), cells.len());
+    for (r, c) in rows.iter().zip(cells) {
+        assert_eq!(r[1], *c["group"].as_str().unwrap());
+        assert_eq!(
+            r[3],
+            c["count"]
+                .as_u64()
+                .map(|n| n.to_string())
+                .unwrap_or_default()
+        );
+    }
+    let ind = std::fs::read_to_string(out.join("tables/indicators.csv")).unwrap();
+    assert!(ind.starts_with(
+        "indicator,label,higher_is,group,count,base,percent,ci95_lo,ci95_hi,vs_all,suppressed\n"
+    ));
+    assert_eq!(
+        ind.lines().count(),
+        1 + 8 * (s["groups"].as_array().unwrap().len() + 1)
+    );
+}
