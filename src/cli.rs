@@ -48,6 +48,9 @@ pub struct ReportArgs {
         value_name = "LIST"
     )]
     pub format: Vec<Format>,
+    /// Worksheet to read from .xlsx inputs. Default: the first with a header row.
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
     /// Print nothing but errors.
     #[arg(long, short = 'q')]
     pub quiet: bool,

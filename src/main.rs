@@ -7,6 +7,7 @@
 mod analysis;
 mod cli;
 mod cmd;
+mod dates;
 mod load;
 mod normalise;
 mod output;

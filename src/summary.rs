@@ -39,10 +39,28 @@ pub struct InputInfo {
     /// File name only: full paths can carry user names.
     pub file: String,
     pub sha256: String,
-    /// Data rows read (header rows and blank lines excluded).
+    /// Data rows read, unfinished ones included (header rows and blank lines excluded).
     pub rows: u64,
-    /// Detected shape, e.g. "csv (microsoft forms)".
+    /// Detected shape as `<platform>/<container>`, e.g. `qualtrics/csv`.
     pub format: String,
+    /// `microsoft-forms`, `google-forms`, `surveymonkey`, `qualtrics` or `generic`.
+    #[serde(default)]
+    pub platform: String,
+    /// Text encoding of a CSV (null for .xlsx).
+    #[serde(default)]
+    pub encoding: Option<String>,
+    /// Delimiter of a CSV (null for .xlsx).
+    #[serde(default)]
+    pub delimiter: Option<String>,
+    /// Worksheet read from an .xlsx (null for CSV).
+    #[serde(default)]
+    pub sheet: Option<String>,
+    /// Header rows before the first response (SurveyMonkey 2, Qualtrics 3).
+    #[serde(default)]
+    pub header_rows: u64,
+    /// Unfinished responses left out (Qualtrics `Finished` = False/0).
+    #[serde(default)]
+    pub incomplete_excluded: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

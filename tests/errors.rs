@@ -125,21 +125,6 @@ fn uneven_row_names_file_and_row() {
 }
 
 #[test]
-fn invalid_utf8_names_the_row_and_the_fix() {
-    let dir = tempfile::tempdir().unwrap();
-    let f = dir.path().join("latin.csv");
-    let mut bytes = std::fs::read(sample()).unwrap();
-    let at = bytes.iter().position(|&b| b == b'\n').unwrap() + 3;
-    bytes[at] = 0xff;
-    std::fs::write(&f, bytes).unwrap();
-    let err = fails(&f, &[], dir.path());
-    assert!(
-        err.contains("latin.csv row 2") && err.contains("UTF-8"),
-        "{err}"
-    );
-}
-
-#[test]
 fn folder_as_input() {
     let dir = tempfile::tempdir().unwrap();
     let err = fails(dir.path(), &[], dir.path());

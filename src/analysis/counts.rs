@@ -275,7 +275,6 @@ mod tests {
                 .map(|_| rng.below(groups as u64 - 1) as u32)
                 .collect(),
             answers,
-            read: rows as u64,
             duplicates_removed: 0,
             notes: vec![],
         }

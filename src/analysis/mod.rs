@@ -151,6 +151,8 @@ pub fn analyse(
         })
         .collect();
 
+    let read = inputs.iter().map(|i| i.rows).sum();
+    let incomplete_excluded = inputs.iter().map(|i| i.incomplete_excluded).sum();
     Ok(Summary {
         schema: SCHEMA.into(),
         title: template.title.clone(),
@@ -160,9 +162,9 @@ pub fn analyse(
         min_cell,
         inputs,
         responses: Responses {
-            read: coded.read,
+            read,
             duplicates_removed: coded.duplicates_removed,
-            incomplete_excluded: 0,
+            incomplete_excluded,
             analysed: c.responses[all_slot],
             by_group,
         },

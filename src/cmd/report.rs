@@ -22,7 +22,10 @@ pub fn run(args: ReportArgs) -> Result<()> {
         .unwrap_or_else(|| default_out(&args.inputs[0]));
     // Refuse an unsafe destination before spending time on the inputs.
     let staged = Staged::new(&out, &args.inputs)?;
-    let summary = summarise(&template, &args.inputs, args.min_cell)?;
+    let opts = load::Options {
+        sheet: args.sheet.clone(),
+    };
+    let summary = summarise(&template, &args.inputs, &opts, args.min_cell)?;
 
     let wants = |f: Format| args.format.contains(&f);
     if wants(Format::Json) {
@@ -65,11 +68,16 @@ pub fn run(args: ReportArgs) -> Result<()> {
 }
 
 /// Reads every input into one survey and analyses it.
-pub fn summarise(template: &Template, inputs: &[PathBuf], min_cell: u32) -> Result<Summary> {
+pub fn summarise(
+    template: &Template,
+    inputs: &[PathBuf],
+    opts: &load::Options,
+    min_cell: u32,
+) -> Result<Summary> {
     let mut norm = Normaliser::new(template);
     let mut infos = Vec::with_capacity(inputs.len());
     for path in inputs {
-        infos.push(load::read(path, &mut norm)?);
+        infos.push(load::read(path, opts, &mut norm)?);
     }
     analysis::analyse(template, norm.finish(), infos, min_cell)
 }

@@ -1,48 +1,70 @@
-//! Reading export files into header text plus rows of raw text cells.
+//! Reading export files into one logical table: a header per question and rows
+//! of raw text cells, handed to a [`Sink`] as they are read.
 //!
-//! Rows are streamed to a callback rather than collected, so that a large
-//! export never exists twice in memory: the normaliser codes each row as it
-//! arrives. The file is hashed on the same pass, so provenance (sha256) costs no
-//! second read. File formats stay inside this module.
+//! Rows are streamed rather than collected, so a large export never exists
+//! twice in memory: the normaliser codes each row as it arrives. File formats,
+//! encodings and platform shapes stay inside this module.
+
+mod csv_file;
+pub mod layout;
+pub mod sniff;
+mod xlsx;
 
 use std::fs::File;
-use std::io::{self, BufReader, Read};
+use std::io::{self, Read};
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
+use csv::StringRecord;
 use sha2::{Digest, Sha256};
 
 use crate::summary::InputInfo;
+use layout::Layout;
+use sniff::{HEAD_LEN, Kind, sniff};
 
-/// Where a row came from, for error messages: the row number a spreadsheet
-/// shows (the header is row 1), which differs from the line number when a
-/// quoted cell holds a line break.
+/// A row number as a spreadsheet shows it (the first row is 1). It differs
+/// from the line number when a quoted cell holds a line break.
 pub type RowNo = u64;
 
-/// What the loader found out about a file before its rows.
+/// The logical header of one file, as the normaliser needs it.
 #[derive(Debug, Clone)]
 pub struct Header {
     pub file: String,
     pub columns: Vec<String>,
+    /// Another name per column where the platform has one (Qualtrics field ids).
+    pub alt: Vec<Option<String>>,
 }
 
-/// Receives a file as it is read: its header once, then each non-blank row.
+/// Receives a file as it is read: its header once, then each response row.
 pub trait Sink {
     fn header(&mut self, header: &Header) -> Result<()>;
-    fn row(&mut self, row: RowNo, record: &csv::StringRecord) -> Result<()>;
+    fn row(&mut self, row: RowNo, record: &StringRecord) -> Result<()>;
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Worksheet of an .xlsx to read; default the first with a header row.
+    pub sheet: Option<String>,
+}
+
+/// A source of raw rows: `Ok(None)` at the end.
+type NextRow<'a> = dyn FnMut() -> Result<Option<(RowNo, StringRecord)>> + 'a;
+
+/// What a source says about itself, for provenance and `inspect`.
+struct Described {
+    container: &'static str,
+    encoding: Option<String>,
+    delimiter: Option<char>,
+    sheet: Option<String>,
 }
 
 /// Reads one export into `sink` and returns the file's provenance.
-pub fn read(path: &Path, sink: &mut dyn Sink) -> Result<InputInfo> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| path.display().to_string());
+pub fn read(path: &Path, opts: &Options, sink: &mut dyn Sink) -> Result<InputInfo> {
     let meta =
         std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
     if meta.is_dir() {
         bail!(
-            "{} is a folder, expected a survey export file (.csv)",
+            "{} is a folder, expected a survey export file (.xlsx or .csv)",
             path.display()
         );
     }
@@ -52,111 +74,139 @@ pub fn read(path: &Path, sink: &mut dyn Sink) -> Result<InputInfo> {
             path.display()
         );
     }
-    let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-    let mut hashing = HashingReader::new(BufReader::with_capacity(1 << 20, file));
+    let mut file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let head = read_head(&mut file).with_context(|| format!("cannot read {}", path.display()))?;
+    match sniff(&head).map_err(|what| anyhow::anyhow!("{} is {what}", path.display()))? {
+        Kind::Zip => {
+            drop(file);
+            let sha256 = sha256_file(path)?;
+            xlsx::read(path, opts, sha256, sink)
+        }
+        Kind::Text(enc) => csv_file::read(path, file, head, enc, sink),
+    }
+}
 
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(&mut hashing);
-    let mut records = rdr.records();
-    let header_record = match records.next() {
-        None => bail!("{} has no header row", path.display()),
-        Some(r) => r.map_err(|e| csv_error(path, e))?,
-    };
-    let columns: Vec<String> = header_record
-        .iter()
-        .enumerate()
-        .map(|(i, h)| {
-            let h = if i == 0 {
-                h.trim_start_matches('\u{feff}')
-            } else {
-                h
-            };
-            h.trim().to_string()
-        })
-        .collect();
+fn read_head(file: &mut File) -> io::Result<Vec<u8>> {
+    let mut head = Vec::with_capacity(HEAD_LEN);
+    file.by_ref().take(HEAD_LEN as u64).read_to_end(&mut head)?;
+    Ok(head)
+}
+
+fn sha256_file(path: &Path) -> Result<String> {
+    let mut h = Sha256::new();
+    let mut f = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Ok(hex(h))
+}
+
+fn hex(h: Sha256) -> String {
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn is_blank(r: &StringRecord) -> bool {
+    r.iter().all(|c| c.trim().is_empty())
+}
+
+/// The shared part of every format: find the header rows, recognise the
+/// platform, check each row's width, leave out unfinished responses, and hand
+/// logical rows to the sink.
+fn feed(
+    path: &Path,
+    name: &str,
+    next: &mut NextRow<'_>,
+    sink: &mut dyn Sink,
+) -> Result<(Layout, u64, u64)> {
+    let mut lead: Vec<(RowNo, StringRecord)> = Vec::new();
+    while lead.len() < 3 {
+        match next()? {
+            None => break,
+            Some((_, r)) if lead.is_empty() && is_blank(&r) => continue,
+            Some(r) => lead.push(r),
+        }
+    }
+    if lead.is_empty() {
+        bail!("{} has no header row: every row is blank", path.display());
+    }
+    let records: Vec<StringRecord> = lead.iter().map(|(_, r)| r.clone()).collect();
+    let layout = Layout::detect(&records);
     sink.header(&Header {
-        file: name.clone(),
-        columns: columns.clone(),
+        file: name.to_string(),
+        columns: layout.columns.clone(),
+        alt: layout.alt.clone(),
     })?;
 
-    let mut rows = 0u64;
-    for rec in records {
-        let rec = rec.map_err(|e| csv_error(path, e))?;
-        let line = rec.position().map_or(0, |p| p.record() + 1);
-        if rec.iter().all(|c| c.trim().is_empty()) {
-            continue;
+    let (mut rows, mut incomplete) = (0u64, 0u64);
+    let mut handle = |row: RowNo, raw: StringRecord| -> Result<()> {
+        if is_blank(&raw) {
+            return Ok(());
         }
-        if rec.len() != columns.len() {
+        let width = layout.raw_width;
+        let extra_filled = raw.iter().skip(width).any(|c| !c.trim().is_empty());
+        if raw.len() < width || extra_filled {
             bail!(
-                "{} row {line}: expected {} fields (as in the header), found {}. Is this row cut short or does it have an unquoted comma?",
+                "{} row {row}: expected {width} cells (as in the header), found {}. \
+                 Is the row cut short, or does a cell hold an unquoted delimiter?",
                 path.display(),
-                columns.len(),
-                rec.len()
+                if extra_filled {
+                    raw.len()
+                } else {
+                    raw.len().min(width)
+                }
             );
         }
         rows += 1;
-        sink.row(line, &rec)?;
+        if layout.is_unfinished(&raw) {
+            incomplete += 1;
+            return Ok(());
+        }
+        sink.row(row, &layout.apply(&raw))
+    };
+    for (row, raw) in lead.into_iter().skip(layout.header_rows) {
+        handle(row, raw)?;
     }
-    drop(rdr);
+    while let Some((row, raw)) = next()? {
+        handle(row, raw)?;
+    }
     if rows == 0 {
         bail!(
             "{} has a header row but no responses: expected at least one data row",
             path.display()
         );
     }
-    // Hash anything the CSV reader left unread so the digest covers the file.
-    io::copy(&mut hashing, &mut io::sink())?;
-    Ok(InputInfo {
-        file: name,
-        sha256: hashing.hex_digest(),
+    Ok((layout, rows, incomplete))
+}
+
+fn info(
+    name: &str,
+    sha256: String,
+    layout: &Layout,
+    rows: u64,
+    incomplete: u64,
+    d: Described,
+) -> InputInfo {
+    InputInfo {
+        file: name.to_string(),
+        sha256,
         rows,
-        format: "csv".into(),
-    })
-}
-
-fn csv_error(path: &Path, e: csv::Error) -> anyhow::Error {
-    let line = e.position().map(|p| p.record() + 1);
-    let what = match e.kind() {
-        csv::ErrorKind::Utf8 { .. } => {
-            "text is not valid UTF-8; save the file from Excel as \"CSV UTF-8\"".to_string()
-        }
-        _ => e.to_string(),
-    };
-    match line {
-        Some(l) => anyhow::anyhow!("{} row {l}: {what}", path.display()),
-        None => anyhow::anyhow!("{}: {what}", path.display()),
+        format: format!("{}/{}", layout.platform.label(), d.container),
+        platform: layout.platform.label().to_string(),
+        encoding: d.encoding,
+        delimiter: d.delimiter.map(String::from),
+        sheet: d.sheet,
+        header_rows: layout.header_rows as u64,
+        incomplete_excluded: incomplete,
     }
 }
 
-/// Passes bytes through while feeding them to SHA-256.
-struct HashingReader<R> {
-    inner: R,
-    hasher: Sha256,
-}
-
-impl<R: Read> HashingReader<R> {
-    fn new(inner: R) -> Self {
-        Self {
-            inner,
-            hasher: Sha256::new(),
-        }
-    }
-
-    fn hex_digest(self) -> String {
-        self.hasher
-            .finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
-    }
-}
-
-impl<R: Read> Read for HashingReader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.hasher.update(&buf[..n]);
-        Ok(n)
-    }
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
 }

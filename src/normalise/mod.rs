@@ -6,6 +6,7 @@
 //! distinct cell value, so a million rows with twenty distinct answers cost
 //! twenty matches, not a million.
 
+pub mod columns;
 pub mod text;
 
 use std::collections::{BTreeMap, HashMap};
@@ -46,7 +47,6 @@ pub struct Coded {
     pub group: Vec<u32>,
     /// Aligned with `Template::analysed_questions()`.
     pub answers: Vec<Answers>,
-    pub read: u64,
     pub duplicates_removed: u64,
     pub notes: Vec<DataQuality>,
 }
@@ -57,6 +57,103 @@ struct FilePlan {
     id_col: Option<usize>,
     /// Per analysed question: the column holding it in this file.
     question_cols: Vec<Option<usize>>,
+}
+
+/// What a column of an input is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnUse {
+    Group,
+    /// Index into `Template::analysed_questions()`.
+    Question(usize),
+    /// A second column with the header of question `qi`; the first one is used.
+    Repeat(usize),
+    Id,
+    Identity,
+    Metadata,
+    Unclaimed,
+}
+
+/// How one file's columns map onto the template: what `report` uses and what
+/// `inspect` shows.
+#[derive(Debug, Clone)]
+pub struct ColumnPlan {
+    pub group_col: Option<usize>,
+    pub id_col: Option<usize>,
+    pub question_cols: Vec<Option<usize>>,
+    pub uses: Vec<ColumnUse>,
+}
+
+impl ColumnPlan {
+    pub fn new(t: &Template, header: &Header) -> ColumnPlan {
+        let keys: Vec<String> = header.columns.iter().map(|c| header_key(c)).collect();
+        let matches = |q: &crate::survey::Question, k: &str| {
+            std::iter::once(&q.text)
+                .chain(&q.aliases)
+                .any(|t| header_key(t) == k)
+        };
+        let mut uses = vec![ColumnUse::Unclaimed; keys.len()];
+        let gq = t.group_question();
+        let group_col = keys.iter().position(|k| matches(gq, k));
+        if let Some(g) = group_col {
+            uses[g] = ColumnUse::Group;
+        }
+        let mut question_cols = Vec::new();
+        for (qi, q) in t.analysed_questions().enumerate() {
+            let mut first = None;
+            for (i, k) in keys.iter().enumerate() {
+                if uses[i] != ColumnUse::Unclaimed || !matches(q, k) {
+                    continue;
+                }
+                if first.is_none() {
+                    first = Some(i);
+                    uses[i] = ColumnUse::Question(qi);
+                } else {
+                    uses[i] = ColumnUse::Repeat(qi);
+                }
+            }
+            question_cols.push(first);
+        }
+        let mut id_col = None;
+        for (i, u) in uses.iter_mut().enumerate() {
+            if *u != ColumnUse::Unclaimed {
+                continue;
+            }
+            let alt = header.alt.get(i).and_then(|a| a.as_deref());
+            *u = match columns::classify(&header.columns[i], alt, &t.columns) {
+                Some(columns::Role::Id) => {
+                    id_col.get_or_insert(i);
+                    ColumnUse::Id
+                }
+                Some(columns::Role::Identity) => ColumnUse::Identity,
+                Some(columns::Role::Metadata) => ColumnUse::Metadata,
+                None => ColumnUse::Unclaimed,
+            };
+        }
+        ColumnPlan {
+            group_col,
+            id_col,
+            question_cols,
+            uses,
+        }
+    }
+}
+
+/// The error for a file without the group column: what was expected, what
+/// was found, and what to do.
+pub fn missing_group_message(t: &Template, header: &Header) -> String {
+    format!(
+        "{}: no column matches the group question \"{}\".\n  Headers found: {}\n  If this is a different survey, \
+         describe it in a template and pass --config FILE (`survey-lens init {}` writes a starter; see docs/template.md).",
+        header.file,
+        t.group_question().text,
+        header
+            .columns
+            .iter()
+            .map(|c| format!("\"{c}\""))
+            .collect::<Vec<_>>()
+            .join(", "),
+        header.file
+    )
 }
 
 /// What one raw cell means, decided once per distinct value and cached.
@@ -91,6 +188,7 @@ pub struct Normaliser<'t> {
     as_other: BTreeMap<(usize, String), u64>,
     identity_dropped: BTreeMap<String, u64>,
     unclaimed: BTreeMap<String, u64>,
+    repeated: BTreeMap<String, u64>,
     found: Vec<bool>,
 }
 
@@ -136,7 +234,6 @@ impl<'t> Normaliser<'t> {
                 group_names,
                 group: Vec::new(),
                 answers: qs.iter().map(|q| Answers::new(q.kind)).collect(),
-                read: 0,
                 duplicates_removed: 0,
                 notes: Vec::new(),
             },
@@ -153,6 +250,7 @@ impl<'t> Normaliser<'t> {
             as_other: BTreeMap::new(),
             identity_dropped: BTreeMap::new(),
             unclaimed: BTreeMap::new(),
+            repeated: BTreeMap::new(),
         }
     }
 
@@ -170,57 +268,31 @@ impl Sink for Normaliser<'_> {
     /// is missing, because without it no breakdown is possible.
     fn header(&mut self, header: &Header) -> Result<()> {
         let t = self.template;
-        let cols: Vec<String> = header.columns.iter().map(|c| header_key(c)).collect();
-        let find = |texts: &mut dyn Iterator<Item = &String>| -> Option<usize> {
-            let wanted: Vec<String> = texts.map(|t| header_key(t)).collect();
-            cols.iter().position(|c| wanted.contains(c))
+        let plan = ColumnPlan::new(t, header);
+        let Some(group_col) = plan.group_col else {
+            bail!("{}", missing_group_message(t, header));
         };
-        let gq = t.group_question();
-        let Some(group_col) = find(&mut std::iter::once(&gq.text).chain(&gq.aliases)) else {
-            bail!(
-                "{}: no column matches the group question \"{}\".\n  Headers found: {}\n  If this is a different survey, describe it in a template and pass --config FILE (see docs/template.md).",
-                header.file,
-                gq.text,
-                header
-                    .columns
-                    .iter()
-                    .map(|c| format!("\"{c}\""))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-        };
-        let id_col = find(&mut t.columns.id.iter());
-        let question_cols: Vec<Option<usize>> = t
-            .analysed_questions()
-            .map(|q| find(&mut std::iter::once(&q.text).chain(&q.aliases)))
-            .collect();
-        for (i, c) in question_cols.iter().enumerate() {
+        for (qi, c) in plan.question_cols.iter().enumerate() {
             if c.is_some() {
-                self.found[i] = true;
+                self.found[qi] = true;
             }
         }
-        let claimed =
-            |i: usize| i == group_col || Some(i) == id_col || question_cols.contains(&Some(i));
-        let identity: Vec<String> = t.columns.identity.iter().map(|h| header_key(h)).collect();
-        let metadata: Vec<String> = t.columns.metadata.iter().map(|h| header_key(h)).collect();
-        for (i, c) in cols.iter().enumerate() {
-            if claimed(i) {
-                continue;
-            }
-            if identity.contains(c) {
-                *self
-                    .identity_dropped
-                    .entry(header.columns[i].clone())
-                    .or_default() += 1;
-            } else if !metadata.contains(c) {
-                *self.unclaimed.entry(header.columns[i].clone()).or_default() += 1;
+        for (i, u) in plan.uses.iter().enumerate() {
+            let name = header.columns[i].clone();
+            match u {
+                ColumnUse::Id | ColumnUse::Identity => {
+                    *self.identity_dropped.entry(name).or_default() += 1
+                }
+                ColumnUse::Unclaimed => *self.unclaimed.entry(name).or_default() += 1,
+                ColumnUse::Repeat(_) => *self.repeated.entry(name).or_default() += 1,
+                _ => {}
             }
         }
         self.file = header.file.clone();
         self.plan = Some(FilePlan {
             group_col,
-            id_col,
-            question_cols,
+            id_col: plan.id_col,
+            question_cols: plan.question_cols,
         });
         Ok(())
     }
@@ -229,7 +301,6 @@ impl Sink for Normaliser<'_> {
     /// the last one read is kept.
     fn row(&mut self, _row: RowNo, rec: &csv::StringRecord) -> Result<()> {
         let plan = self.plan.take().expect("begin_file called before push_row");
-        self.out.read += 1;
         let target = match plan.id_col.map(|c| rec.get(c).unwrap_or("").trim()) {
             Some(id) if !id.is_empty() => match self.seen_ids.get(id) {
                 Some(&idx) => {
@@ -430,6 +501,18 @@ impl Normaliser<'_> {
                     missing.join(", ")
                 ),
                 count: missing.len() as u64,
+            });
+        }
+        if !self.repeated.is_empty() {
+            let n = self.repeated.len() as u64;
+            notes.push(DataQuality {
+                kind: "repeated_columns".into(),
+                message: format!(
+                    "{} the header of an earlier column; only the first is used: {}.",
+                    plural(n, "column repeats", "columns repeat"),
+                    list(self.repeated.keys().map(String::as_str))
+                ),
+                count: n,
             });
         }
         if !self.unclaimed.is_empty() {

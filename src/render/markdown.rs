@@ -7,7 +7,9 @@
 use std::fmt::Write;
 
 use crate::normalise::plural;
-use crate::render::{GROUP_HIDDEN, cell_text, flag, indicator_text, pct, small, suppressing};
+use crate::render::{
+    GROUP_HIDDEN, cell_text, describe_input, flag, indicator_text, pct, small, suppressing,
+};
 use crate::summary::{ALL, QuestionSummary, Summary};
 
 /// Escapes survey text for a markdown table cell or line: it must not break
@@ -337,7 +339,7 @@ fn inputs(o: &mut String, s: &Summary) {
             vec![
                 esc(&i.file),
                 i.rows.to_string(),
-                esc(&i.format),
+                esc(&describe_input(i)),
                 format!("`{}`", &i.sha256[..12.min(i.sha256.len())]),
             ]
         })
@@ -347,7 +349,7 @@ fn inputs(o: &mut String, s: &Summary) {
         vec![
             "File".into(),
             "Rows".into(),
-            "Format".into(),
+            "Source".into(),
             "SHA-256 (start)".into(),
         ],
         1,

@@ -7,7 +7,7 @@ pub mod markdown;
 pub mod tables;
 pub mod terminal;
 
-use crate::summary::{Cell, IndicatorCell, Summary};
+use crate::summary::{Cell, IndicatorCell, InputInfo, Summary};
 
 /// A percentage for people: whole numbers, halves rounded away from zero as
 /// spreadsheets do (12.5 -> 13).
@@ -50,6 +50,45 @@ pub fn flag(c: &IndicatorCell) -> &str {
         Some("better") => "better",
         _ => "",
     }
+}
+
+/// Where an input came from, in words: `Qualtrics CSV (UTF-8, comma)`.
+pub fn describe_input(i: &InputInfo) -> String {
+    let platform = match i.platform.as_str() {
+        "microsoft-forms" => "Microsoft Forms",
+        "google-forms" => "Google Forms",
+        "surveymonkey" => "SurveyMonkey",
+        "qualtrics" => "Qualtrics",
+        _ => "",
+    };
+    let container = if i.format.ends_with("/xlsx") {
+        "Excel workbook"
+    } else {
+        "CSV"
+    };
+    let mut details = Vec::new();
+    if let Some(e) = &i.encoding {
+        details.push(e.clone());
+    }
+    if let Some(d) = &i.delimiter {
+        details.push(
+            match d.as_str() {
+                "," => "comma",
+                ";" => "semicolon",
+                "\t" => "tab",
+                other => other,
+            }
+            .to_string(),
+        );
+    }
+    if let Some(s) = &i.sheet {
+        details.push(format!("sheet \"{s}\""));
+    }
+    let mut out = format!("{platform} {container}").trim().to_string();
+    if !details.is_empty() {
+        out.push_str(&format!(" ({})", details.join(", ")));
+    }
+    out
 }
 
 /// Whether small numbers were suppressed in this summary.

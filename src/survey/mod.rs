@@ -62,8 +62,9 @@ pub struct GroupValue {
     pub aliases: Vec<String>,
 }
 
-/// Non-question columns the loader must recognise, so they are neither
-/// analysed nor reported as unclaimed.
+/// Extra names for non-question columns, beyond the built-in ones every
+/// platform uses (see `normalise::columns`), so they are neither analysed nor
+/// reported as unclaimed.
 #[derive(Debug, Clone, Deserialize, Serialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct ColumnSpec {
