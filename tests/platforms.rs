@@ -15,8 +15,16 @@ fn platform(name: &str) -> PathBuf {
     fixture(&format!("platforms/{name}"))
 }
 
-const SHAPES: &[(&str, &str, Option<&str>, Option<&str>, u64)] = &[
-    // file, format, encoding, delimiter, header rows
+/// file, format, encoding, delimiter, header rows
+type Shape = (
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    Option<&'static str>,
+    u64,
+);
+
+const SHAPES: &[Shape] = &[
     ("forms.xlsx", "microsoft-forms/xlsx", None, None, 1),
     (
         "excel-utf8-bom.csv",
