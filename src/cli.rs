@@ -22,8 +22,41 @@ pub enum Command {
     Report(ReportArgs),
     /// Write a realistic synthetic export of the SEL survey (Microsoft Forms shape, CSV).
     Sample(SampleArgs),
+    /// Show how an export is read: platform, encoding, columns, unmatched answers.
+    Inspect(InspectArgs),
+    /// Write a starter template (TOML) for a survey that is not the built-in one.
+    Init(InitArgs),
     /// Print the built-in survey template, a starting point for --config.
     Template(TemplateArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct InspectArgs {
+    /// Survey export(s).
+    #[arg(required = true, value_name = "FILE")]
+    pub inputs: Vec<PathBuf>,
+    /// Survey template (TOML). Default: the built-in SEL stakeholder survey.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Worksheet to read from .xlsx inputs.
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct InitArgs {
+    /// Survey export(s) to learn the questions from.
+    #[arg(required = true, value_name = "FILE")]
+    pub inputs: Vec<PathBuf>,
+    /// Where to write the template. Default: standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Overwrite the output file if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// Worksheet to read from .xlsx inputs.
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
 }
 
 #[derive(Args, Debug)]

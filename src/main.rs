@@ -8,6 +8,7 @@ mod analysis;
 mod cli;
 mod cmd;
 mod dates;
+mod infer;
 mod load;
 mod normalise;
 mod output;
@@ -26,6 +27,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         cli::Command::Report(args) => cmd::report::run(args),
         cli::Command::Sample(args) => cmd::sample::run(args),
+        cli::Command::Inspect(args) => cmd::inspect::run(args),
+        cli::Command::Init(args) => cmd::init::run(args),
         cli::Command::Template(args) => cmd::template::run(args),
     };
     match result {

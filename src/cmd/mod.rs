@@ -1,5 +1,7 @@
 //! One module per subcommand; each exposes `run(args)`.
 
+pub mod init;
+pub mod inspect;
 pub mod report;
 pub mod sample;
 pub mod template;

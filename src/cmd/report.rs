@@ -94,7 +94,7 @@ fn default_out(first: &Path) -> PathBuf {
 
 /// The terminal's width when printing to one; otherwise `COLUMNS` or 120, so
 /// piped and tested output does not depend on the machine.
-fn terminal_width(is_tty: bool) -> u16 {
+pub fn terminal_width(is_tty: bool) -> u16 {
     if is_tty && let Some(w) = comfy_table::Table::new().width() {
         return w;
     }

@@ -59,6 +59,15 @@ struct FilePlan {
     question_cols: Vec<Option<usize>>,
 }
 
+/// An answer that matched no option, for `inspect`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unmatched {
+    pub question: String,
+    pub answer: String,
+    pub count: u64,
+    pub treatment: String,
+}
+
 /// What a column of an input is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ColumnUse {
@@ -417,6 +426,43 @@ impl Normaliser<'_> {
         }
     }
 
+    /// Answers that matched no option (and group answers that matched no
+    /// group), with what was done with them, most frequent first.
+    pub fn unmatched(&self) -> Vec<Unmatched> {
+        let qids: Vec<&str> = self
+            .template
+            .analysed_questions()
+            .map(|q| q.id.as_str())
+            .collect();
+        let mut out: Vec<Unmatched> = self
+            .other_groups
+            .iter()
+            .map(|(v, n)| Unmatched {
+                question: self.template.group.question.clone(),
+                answer: v.clone(),
+                count: *n,
+                treatment: format!("group \"{}\"", self.template.group.other),
+            })
+            .collect();
+        for (map, treatment) in [
+            (&self.as_other, "counted as Other"),
+            (&self.unrecognised, "not counted"),
+        ] {
+            out.extend(map.iter().map(|((qi, v), n)| Unmatched {
+                question: qids[*qi].to_string(),
+                answer: v.clone(),
+                count: *n,
+                treatment: treatment.to_string(),
+            }));
+        }
+        out.sort_by(|a, b| {
+            b.count
+                .cmp(&a.count)
+                .then_with(|| a.question.cmp(&b.question))
+        });
+        out
+    }
+
     /// Finishes coding and turns the tallies into data-quality notes.
     pub fn finish(mut self) -> Coded {
         let t = self.template;
@@ -452,7 +498,7 @@ impl Normaliser<'_> {
                 message: format!(
                     "{} a {} that matches none of the expected values, counted under \"{}\": {}.",
                     plural(n, "response gave", "responses gave"),
-                    t.group.label.to_lowercase(),
+                    text::lower_first(&t.group.label),
                     t.group.other,
                     counted(&self.other_groups)
                 ),

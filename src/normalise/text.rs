@@ -63,6 +63,19 @@ pub fn group_key(s: &str, prefix_keys: &[String]) -> String {
     k
 }
 
+/// Lower-cases the first letter for use mid-sentence ("Borough" -> "borough"),
+/// leaving acronyms ("PCN", "NHS staff") as written.
+pub fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        // Keep acronyms and words like "I" as written.
+        Some(f) if c.clone().next().is_some_and(|n| n.is_lowercase()) => {
+            f.to_lowercase().chain(c).collect()
+        }
+        _ => s.to_string(),
+    }
+}
+
 /// One multi-select cell, matched against the question's option keys.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct MultiMatch {
@@ -149,6 +162,14 @@ mod tests {
         );
         assert_eq!(key("LAMBETH"), key(" lambeth"));
         assert_eq!(key(""), "");
+    }
+
+    #[test]
+    fn lower_first_keeps_acronyms() {
+        assert_eq!(lower_first("Feel isolated"), "feel isolated");
+        assert_eq!(lower_first("NHS staff"), "NHS staff");
+        assert_eq!(lower_first("PCN"), "PCN");
+        assert_eq!(lower_first("Borough"), "borough");
     }
 
     #[test]

@@ -7,6 +7,7 @@
 use std::fmt::Write;
 
 use crate::normalise::plural;
+use crate::normalise::text::lower_first;
 use crate::render::{
     GROUP_HIDDEN, cell_text, describe_input, flag, indicator_text, pct, small, suppressing,
 };
@@ -72,7 +73,7 @@ pub fn render(s: &Summary) -> String {
         } else {
             esc(&s.population)
         },
-        esc(&s.group_label.to_lowercase()),
+        esc(&lower_first(&s.group_label)),
         n_groups,
         if n_groups == 1 { "" } else { "s" },
     );
@@ -207,11 +208,7 @@ fn headline(o: &mut String, s: &Summary) {
 }
 
 fn responses_by_group(o: &mut String, s: &Summary) {
-    let _ = writeln!(
-        o,
-        "## Responses by {}\n",
-        esc(&s.group_label.to_lowercase())
-    );
+    let _ = writeln!(o, "## Responses by {}\n", esc(&lower_first(&s.group_label)));
     let total = s.responses.analysed;
     let rows = s
         .responses
@@ -389,17 +386,6 @@ fn method(o: &mut String, s: &Summary) {
     let _ = writeln!(o, "\n_Made by {}._", esc(&s.generated_by));
 }
 
-fn lower_first(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        // Keep acronyms and words like "I" as written.
-        Some(f) if c.clone().next().is_some_and(|n| n.is_lowercase()) => {
-            f.to_lowercase().chain(c).collect()
-        }
-        _ => s.to_string(),
-    }
-}
-
 fn join_and(items: &[String]) -> String {
     match items {
         [] => String::new(),
@@ -427,7 +413,5 @@ mod tests {
     fn lists_read_naturally() {
         let v: Vec<String> = ["a", "b", "c"].map(String::from).to_vec();
         assert_eq!(join_and(&v), "a, b and c");
-        assert_eq!(lower_first("Feel isolated"), "feel isolated");
-        assert_eq!(lower_first("NHS staff"), "NHS staff");
     }
 }

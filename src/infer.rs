@@ -1,0 +1,598 @@
+//! Guessing a starter template from an unknown survey export, for `init`.
+//!
+//! Every guess is written with a comment above it saying what was guessed and
+//! why, so that a person can check it; the result is a valid template as it
+//! stands, so `report --config` runs on it at once.
+
+use std::collections::HashMap;
+use std::fmt::Write;
+
+use anyhow::{Result, bail};
+
+use crate::normalise::columns::{self, Role};
+use crate::normalise::text::key;
+use crate::survey::ColumnSpec;
+
+/// Answer scales recognised as Likert questions, in scale order.
+const SCALES: &[&[&str]] = &[
+    &[
+        "Strongly disagree",
+        "Disagree",
+        "Neither agree nor disagree",
+        "Agree",
+        "Strongly agree",
+    ],
+    &[
+        "Not at all confident",
+        "Slightly confident",
+        "Somewhat confident",
+        "Fairly confident",
+        "Very confident",
+    ],
+    &[
+        "Not at all confident",
+        "Not very confident",
+        "Fairly confident",
+        "Very confident",
+    ],
+    &[
+        "Very dissatisfied",
+        "Dissatisfied",
+        "Neither satisfied nor dissatisfied",
+        "Satisfied",
+        "Very satisfied",
+    ],
+    &[
+        "Very unlikely",
+        "Unlikely",
+        "Neither likely nor unlikely",
+        "Likely",
+        "Very likely",
+    ],
+    &["Never", "Rarely", "Sometimes", "Often", "Always"],
+    &["Very poor", "Poor", "Fair", "Good", "Very good"],
+];
+
+/// Words that mark a header as the grouping question, strongest first:
+/// "borough" beats "practice" (which also appears in "community of practice").
+const GROUP_WORDS: &[&str] = &[
+    "borough",
+    "pcn",
+    "icb",
+    "region",
+    "locality",
+    "neighbourhood",
+    "district",
+    "area",
+    "place",
+    "site",
+    "trust",
+    "practice",
+];
+
+/// The rank of the strongest group word in a header, if any.
+fn group_word_rank(header: &str) -> Option<usize> {
+    let k = key(header);
+    let words: Vec<&str> = k.split(|c: char| !c.is_alphanumeric()).collect();
+    GROUP_WORDS.iter().position(|w| words.contains(w))
+}
+
+/// What one column's answers look like.
+#[derive(Debug, Default)]
+pub struct Profile {
+    pub header: String,
+    pub answered: u64,
+    /// Distinct answers in first-seen order, with counts (capped).
+    values: Vec<(String, u64)>,
+    index: HashMap<String, usize>,
+    total_len: u64,
+    with_semicolon: u64,
+    /// Multi-select pieces in first-seen order.
+    pieces: Vec<String>,
+    piece_index: HashMap<String, usize>,
+}
+
+const MAX_DISTINCT: usize = 500;
+
+impl Profile {
+    pub fn new(header: &str) -> Profile {
+        Profile {
+            header: header.trim().to_string(),
+            ..Profile::default()
+        }
+    }
+
+    pub fn add(&mut self, cell: &str) {
+        let v = cell.trim();
+        if v.is_empty() {
+            return;
+        }
+        self.answered += 1;
+        self.total_len += v.chars().count() as u64;
+        if v.contains(';') {
+            self.with_semicolon += 1;
+        }
+        for p in v.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+            if self.pieces.len() < MAX_DISTINCT && !self.piece_index.contains_key(&key(p)) {
+                self.piece_index.insert(key(p), self.pieces.len());
+                self.pieces.push(p.to_string());
+            }
+        }
+        match self.index.get(&key(v)) {
+            Some(&i) => self.values[i].1 += 1,
+            None if self.values.len() < MAX_DISTINCT => {
+                self.index.insert(key(v), self.values.len());
+                self.values.push((v.to_string(), 1));
+            }
+            None => {}
+        }
+    }
+
+    fn distinct(&self) -> usize {
+        self.values.len()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Guess {
+    Single(Vec<String>),
+    Likert(Vec<String>),
+    Multi(Vec<String>),
+    Text,
+}
+
+/// Header words that mark an open question.
+const TEXT_CUES: &[&str] = &[
+    "comment",
+    "anything else",
+    "tell us",
+    "please explain",
+    "why",
+    "describe",
+    "suggest",
+];
+
+/// Words that make "agree" the worse answer, for an indicator's polarity.
+const NEGATIVE_CUES: &[&str] = &[
+    "burnt out",
+    "burned out",
+    "burnout",
+    "stress",
+    "isolated",
+    "anxious",
+    "worried",
+    "overwhelm",
+    "exhausted",
+    "unsafe",
+    "bullied",
+    "harass",
+    "leave",
+    "quit",
+];
+
+/// Checkbox answers joined with `, ` (Google Sheets): the distinct whole
+/// answers that cannot be built from shorter ones are the options, and a
+/// question is multi-select when many answers are built from several of them.
+fn comma_joined_options(p: &Profile) -> Option<(Vec<String>, u64)> {
+    let mut by_len: Vec<&(String, u64)> = p.values.iter().collect();
+    by_len.sort_by_key(|(v, _)| v.len());
+    let mut atoms: Vec<String> = Vec::new();
+    let mut combined = 0u64;
+    for (v, n) in by_len {
+        let keys: Vec<String> = atoms.iter().map(|a| key(a)).collect();
+        let m = crate::normalise::text::split_multi(v, &keys);
+        if m.unknown.is_empty() && m.bits.count_ones() >= 2 {
+            combined += n;
+        } else {
+            atoms.push(v.clone());
+        }
+    }
+    if combined * 5 < p.answered || atoms.len() > crate::survey::MAX_MULTI_OPTIONS {
+        return None;
+    }
+    // Report the options in first-seen order.
+    let order: Vec<String> = p
+        .values
+        .iter()
+        .map(|(v, _)| v.clone())
+        .filter(|v| atoms.contains(v))
+        .collect();
+    Some((order, combined))
+}
+
+fn guess(p: &Profile) -> (Guess, String) {
+    let n = p.answered.max(1);
+    let distinct = p.distinct();
+    let hk = key(&p.header);
+    if TEXT_CUES.iter().any(|c| hk.contains(c)) && distinct >= 3 && p.with_semicolon * 5 < n {
+        return (Guess::Text, "the header asks for an open answer".into());
+    }
+    if p.with_semicolon * 5 >= n && p.pieces.len() <= crate::survey::MAX_MULTI_OPTIONS {
+        return (
+            Guess::Multi(p.pieces.clone()),
+            format!(
+                "{} of {} answers hold several choices joined with `;`; options in first-seen order",
+                p.with_semicolon, p.answered
+            ),
+        );
+    }
+    let avg_len = p.total_len / n;
+    if avg_len > 60 || (distinct >= 10 && distinct as u64 * 2 > p.answered) {
+        return (
+            Guess::Text,
+            format!(
+                "{distinct} different answers in {} responses, {avg_len} characters on average",
+                p.answered
+            ),
+        );
+    }
+    if let Some((options, combined)) = comma_joined_options(p) {
+        return (
+            Guess::Multi(options),
+            format!(
+                "{combined} of {} answers combine several choices joined with `, `; options in first-seen order",
+                p.answered
+            ),
+        );
+    }
+    let keys: Vec<String> = p.values.iter().map(|(v, _)| key(v)).collect();
+    for scale in SCALES {
+        let scale_keys: Vec<String> = scale.iter().map(|s| key(s)).collect();
+        if keys.len() >= 2 && keys.iter().all(|k| scale_keys.contains(k)) {
+            return (
+                Guess::Likert(scale.iter().map(|s| s.to_string()).collect()),
+                format!(
+                    "answers are on the \"{}\" ... \"{}\" scale",
+                    scale[0],
+                    scale[scale.len() - 1]
+                ),
+            );
+        }
+    }
+    (
+        Guess::Single(p.values.iter().map(|(v, _)| v.clone()).collect()),
+        format!("{distinct} different answers; options in first-seen order"),
+    )
+}
+
+/// A TOML basic string.
+fn q(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn list(v: &[String]) -> String {
+    format!(
+        "[{}]",
+        v.iter().map(|s| q(s)).collect::<Vec<_>>().join(", ")
+    )
+}
+
+/// A short stable id from a header: `which_borough_do_you_mainly_work_in`.
+fn slug(header: &str, taken: &mut Vec<String>) -> String {
+    let mut s = String::new();
+    for c in key(header).chars() {
+        if c.is_ascii_alphanumeric() {
+            s.push(c);
+        } else if !s.ends_with('_') && !s.is_empty() {
+            s.push('_');
+        }
+    }
+    let mut s: String = s.trim_end_matches('_').to_string();
+    if s.len() > 40 {
+        let cut = s[..40].rfind('_').unwrap_or(40);
+        s.truncate(cut);
+    }
+    if s.is_empty() || s.starts_with(|c: char| c.is_ascii_digit()) {
+        s = format!("q_{s}");
+    }
+    let mut id = s.clone();
+    let mut n = 2;
+    while taken.contains(&id) {
+        id = format!("{s}_{n}");
+        n += 1;
+    }
+    taken.push(id.clone());
+    id
+}
+
+/// Writes a starter template for columns profiled from the input.
+pub fn template(title: &str, profiles: &[Profile]) -> Result<String> {
+    let mut skipped = Vec::new();
+    let mut candidates: Vec<(usize, Guess, String)> = Vec::new();
+    for (i, p) in profiles.iter().enumerate() {
+        if let Some(role) = columns::classify(&p.header, None, &ColumnSpec::default()) {
+            skipped.push(format!(
+                "{} ({})",
+                p.header,
+                match role {
+                    Role::Id => "response id",
+                    Role::Identity => "personal data",
+                    Role::Metadata => "platform metadata",
+                }
+            ));
+            continue;
+        }
+        if p.answered == 0 {
+            skipped.push(format!("{} (always blank)", p.header));
+            continue;
+        }
+        let (g, why) = guess(p);
+        candidates.push((i, g, why));
+    }
+
+    // The group column: a low-cardinality single-choice column whose header
+    // names a place; failing that, the single-choice column with fewest values.
+    let singles = candidates.iter().filter_map(|(i, g, _)| match g {
+        Guess::Single(opts) if (2..=30).contains(&opts.len()) => Some((*i, opts.len())),
+        _ => None,
+    });
+    let named = singles
+        .clone()
+        .filter_map(|(i, n)| group_word_rank(&profiles[i].header).map(|r| (r, i, n)))
+        .min_by_key(|(r, i, _)| (*r, *i))
+        .map(|(_, i, n)| (i, n));
+    let (group_i, why_group) = match named {
+        Some((i, n)) => (
+            i,
+            format!("its header names a place and it has {n} different answers"),
+        ),
+        None => match singles.min_by_key(|(_, n)| *n) {
+            Some((i, n)) => (
+                i,
+                format!("it is the single-choice column with the fewest different answers ({n})"),
+            ),
+            None => bail!(
+                "no column looks like a grouping column (a single-choice question with 2 to 30 different answers, \
+                 such as borough, PCN or region); write the template by hand (see docs/template.md)"
+            ),
+        },
+    };
+
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "# Starter template written by `survey-lens init`. Every guess has a comment"
+    );
+    let _ = writeln!(o, "# above it: check them, rename ids and labels, then run");
+    let _ = writeln!(o, "#   survey-lens report FILE --config THIS.toml");
+    let _ = writeln!(o, "# The format is described in docs/template.md.");
+    if !skipped.is_empty() {
+        let _ = writeln!(o, "#\n# Columns left out of the analysis:");
+        for s in &skipped {
+            let _ = writeln!(o, "#   {s}");
+        }
+    }
+    let _ = writeln!(o, "\n# GUESS: the title, from the file name.");
+    let _ = writeln!(o, "title = {}\n", q(title));
+
+    let mut taken = Vec::new();
+    let ids: Vec<String> = profiles
+        .iter()
+        .map(|p| slug(&p.header, &mut taken))
+        .collect();
+    let group_opts = match &candidates
+        .iter()
+        .find(|(i, _, _)| *i == group_i)
+        .expect("group is a candidate")
+        .1
+    {
+        Guess::Single(o) => o.clone(),
+        _ => unreachable!("group is single-choice"),
+    };
+    let _ = writeln!(
+        o,
+        "# GUESS: responses are grouped by \"{}\" because {why_group}.",
+        profiles[group_i].header
+    );
+    let _ = writeln!(
+        o,
+        "# Groups are listed in first-seen order; reorder them as reports should show them."
+    );
+    let label = group_word_rank(&profiles[group_i].header)
+        .map(|r| GROUP_WORDS[r])
+        .map(|w| match w {
+            "pcn" | "icb" => w.to_uppercase(),
+            w => format!("{}{}", w[..1].to_uppercase(), &w[1..]),
+        })
+        .unwrap_or_else(|| "Group".into());
+    let _ = writeln!(
+        o,
+        "[group]\nquestion = {}\nlabel = {}",
+        q(&ids[group_i]),
+        q(&label)
+    );
+    let _ = writeln!(
+        o,
+        "values = [\n{}]\n",
+        group_opts
+            .iter()
+            .map(|g| format!("  {{ name = {} }},\n", q(g)))
+            .collect::<String>()
+    );
+
+    let has_text = candidates.iter().any(|(_, g, _)| *g == Guess::Text);
+    let _ = writeln!(o, "[[sections]]\nid = \"results\"\ntitle = \"Results\"\n");
+    if has_text {
+        let _ = writeln!(
+            o,
+            "[[sections]]\nid = \"free_text\"\ntitle = \"Free text\"\nintro = \"Open answers are counted, not quoted.\"\n"
+        );
+    }
+
+    let mut indicators = String::new();
+    for (i, g, why) in &candidates {
+        let p = &profiles[*i];
+        let id = &ids[*i];
+        let (kind, opts) = match g {
+            Guess::Single(v) => ("single", Some(v)),
+            Guess::Likert(v) => ("likert", Some(v)),
+            Guess::Multi(v) => ("multi", Some(v)),
+            Guess::Text => ("text", None),
+        };
+        let _ = writeln!(o, "# GUESS: {kind}, because {why}.");
+        let _ = writeln!(
+            o,
+            "[[questions]]\nid = {}\ntext = {}\nkind = \"{kind}\"",
+            q(id),
+            q(&p.header)
+        );
+        if *i != group_i {
+            let section = if kind == "text" {
+                "free_text"
+            } else {
+                "results"
+            };
+            let _ = writeln!(o, "section = \"{section}\"");
+        }
+        if let Some(opts) = opts {
+            let _ = writeln!(o, "options = {}", list(opts));
+        }
+        o.push('\n');
+        if let Guess::Likert(scale) = g {
+            let top: Vec<String> = scale[scale.len() - 2..].to_vec();
+            let hk = key(&p.header);
+            let negative = NEGATIVE_CUES.iter().any(|c| hk.contains(c));
+            let _ = writeln!(
+                indicators,
+                "# GUESS: the share answering {} or {}; higher is {} because the statement {}. Check higher_is.",
+                q(&top[0]),
+                q(&top[1]),
+                if negative { "worse" } else { "better" },
+                if negative {
+                    "describes a problem"
+                } else {
+                    "reads as a good thing"
+                },
+            );
+            let _ = writeln!(
+                indicators,
+                "[[indicators]]\nid = {}\nlabel = {}\nsection = \"results\"\nquestion = {}\ncounts = {}\nhigher_is = \"{}\"\n",
+                q(&format!("{id}_top2")),
+                q(&format!("{}: {} or {}", p.header, top[0], top[1])),
+                q(id),
+                list(&top),
+                if negative { "worse" } else { "better" }
+            );
+        }
+    }
+    o.push_str(&indicators);
+    Ok(o)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn profile(header: &str, cells: &[&str]) -> Profile {
+        let mut p = Profile::new(header);
+        for c in cells {
+            p.add(c);
+        }
+        p
+    }
+
+    #[test]
+    fn guesses_each_kind() {
+        let agree = profile(
+            "I feel valued",
+            &["Agree", "strongly agree", "Disagree", ""],
+        );
+        assert!(
+            matches!(guess(&agree).0, Guess::Likert(ref s) if s.len() == 5 && s[0] == "Strongly disagree")
+        );
+        let multi = profile(
+            "Supports",
+            &["Peer group;Coaching;", "Coaching;", "Nothing", "EAP;"],
+        );
+        assert_eq!(
+            guess(&multi).0,
+            Guess::Multi(vec![
+                "Peer group".into(),
+                "Coaching".into(),
+                "Nothing".into(),
+                "EAP".into()
+            ])
+        );
+        let long: Vec<String> = (0..20).map(|i| format!("free answer number {i}")).collect();
+        let text = profile(
+            "Comments",
+            &long.iter().map(String::as_str).collect::<Vec<_>>(),
+        );
+        assert_eq!(guess(&text).0, Guess::Text);
+        let google = profile(
+            "Which supports have you used?",
+            &[
+                "EAP",
+                "Flexible working, including compressed hours",
+                "EAP, Coaching",
+                "Coaching",
+                "EAP, Flexible working, including compressed hours",
+            ],
+        );
+        assert_eq!(
+            guess(&google).0,
+            Guess::Multi(vec![
+                "EAP".into(),
+                "Flexible working, including compressed hours".into(),
+                "Coaching".into()
+            ])
+        );
+        let comments = profile(
+            "Any other comments?",
+            &["Thanks.", "More staff please.", "None"],
+        );
+        assert_eq!(guess(&comments).0, Guess::Text);
+        let single = profile("Role", &["GP", "Nurse", "GP", "Admin"]);
+        assert_eq!(
+            guess(&single).0,
+            Guess::Single(vec!["GP".into(), "Nurse".into(), "Admin".into()])
+        );
+    }
+
+    #[test]
+    fn slugs_are_short_unique_ids() {
+        let mut taken = vec![];
+        assert_eq!(
+            slug("Which PCN do you work in?", &mut taken),
+            "which_pcn_do_you_work_in"
+        );
+        assert_eq!(
+            slug("Which PCN do you work in?", &mut taken),
+            "which_pcn_do_you_work_in_2"
+        );
+        assert_eq!(slug("2. Role", &mut taken), "q_2_role");
+        assert!(slug(&"word ".repeat(30), &mut taken).len() <= 40);
+    }
+
+    #[test]
+    fn starter_template_is_valid_and_picks_the_place_column() {
+        let profiles = vec![
+            profile("Email", &["a@x.org", "b@x.org", "c@x.org"]),
+            profile("Role", &["GP", "Nurse", "GP"]),
+            profile("Which PCN do you work in?", &["North", "South", "East"]),
+            profile("I feel valued", &["Agree", "Disagree", "Strongly agree"]),
+        ];
+        let toml = template("Pulse \"Q3\"", &profiles).unwrap();
+        let t = crate::survey::Template::from_toml(&toml, "init").unwrap();
+        assert_eq!(t.group.question, "which_pcn_do_you_work_in");
+        assert_eq!(t.group.label, "PCN");
+        assert_eq!(t.indicators.len(), 1);
+        assert!(toml.contains("Email (personal data)"));
+        assert!(t.question("email").is_none());
+    }
+}

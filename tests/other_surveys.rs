@@ -1,0 +1,286 @@
+//! Surveys that are not the built-in one: `inspect`, `init`, and the second
+//! bundled sample (a staff wellbeing pulse grouped by PCN) end to end.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::*;
+use predicates::prelude::*;
+
+fn root(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+fn stdout_of(args: &[&str], files: &[&Path]) -> (bool, String, String) {
+    let o = bin().args(args).args(files).output().unwrap();
+    (
+        o.status.success(),
+        String::from_utf8(o.stdout).unwrap(),
+        String::from_utf8(o.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn wellbeing_sample_end_to_end_with_its_own_template() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = root("samples/staff-wellbeing.toml");
+    let s = report(
+        &[&root("samples/staff-wellbeing.csv")],
+        &dir.path().join("r"),
+        &["--quiet", "--config", cfg.to_str().unwrap()],
+    );
+    assert_eq!(
+        s["title"],
+        "Primary care staff wellbeing pulse, October 2026"
+    );
+    assert_eq!(s["group_label"], "PCN");
+    assert_eq!(s["responses"]["analysed"], 180);
+    let groups: Vec<&str> = s["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        &groups[..6],
+        [
+            "Aplos PCN",
+            "Clockhouse PCN",
+            "Crayford PCN",
+            "Frontier PCN",
+            "North Bexley PCN",
+            "Sidcup PCN"
+        ]
+    );
+    // Planted by samples/make-staff-wellbeing.py.
+    assert_eq!(
+        indicator(&s, "feel_valued", "North Bexley PCN")["vs_all"],
+        "worse"
+    );
+    assert_eq!(
+        indicator(&s, "burnt_out", "North Bexley PCN")["vs_all"],
+        "worse"
+    );
+    // ", "-joined checkboxes with a comma inside an option.
+    let flex = cell(
+        &s,
+        "supports",
+        "All",
+        "Flexible working, including compressed hours",
+    )["count"]
+        .as_u64()
+        .unwrap();
+    let raw = std::fs::read_to_string(root("samples/staff-wellbeing.csv")).unwrap();
+    assert_eq!(
+        flex as usize,
+        raw.matches("Flexible working, including compressed hours")
+            .count()
+    );
+    let md = std::fs::read_to_string(dir.path().join("r/report.md")).unwrap();
+    assert!(
+        md.contains("broken down by PCN"),
+        "acronyms stay upper case"
+    );
+    assert!(!md.contains("example.nhs.uk"));
+}
+
+#[test]
+fn init_writes_a_template_that_report_runs_on_as_it_stands() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("survey.toml");
+    let input = root("samples/staff-wellbeing.csv");
+    bin()
+        .arg("init")
+        .arg(&input)
+        .arg("-o")
+        .arg(&cfg)
+        .assert()
+        .success();
+    let toml = std::fs::read_to_string(&cfg).unwrap();
+    assert!(
+        toml.contains(
+            "# GUESS: responses are grouped by \"Which Primary Care Network (PCN) do you work in?\""
+        ),
+        "{toml}"
+    );
+    assert!(toml.contains("label = \"PCN\""));
+    assert!(
+        toml.contains("kind = \"multi\""),
+        "comma-joined checkboxes become multi-select"
+    );
+    assert!(toml.contains("kind = \"likert\""));
+    assert!(toml.contains("kind = \"text\""));
+    assert!(toml.contains("Email Address (personal data)"));
+    // Every question and indicator has a comment above it.
+    for block in ["[[questions]]", "[[indicators]]"] {
+        for (i, _) in toml.match_indices(block) {
+            let before = toml[..i].trim_end().lines().last().unwrap();
+            assert!(
+                before.starts_with("# GUESS"),
+                "no comment above {block}: {before}"
+            );
+        }
+    }
+    let s = report(
+        &[&input],
+        &dir.path().join("r"),
+        &["--quiet", "--config", cfg.to_str().unwrap()],
+    );
+    assert_eq!(s["responses"]["analysed"], 180);
+    assert_eq!(s["group_label"], "PCN");
+    let burnt = s["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["question"] == "i_often_feel_burnt_out")
+        .unwrap();
+    assert_eq!(burnt["higher_is"], "worse");
+}
+
+#[test]
+fn init_works_on_every_platform_shape_of_the_sel_survey() {
+    let dir = tempfile::tempdir().unwrap();
+    for f in [
+        "forms.xlsx",
+        "google-forms.csv",
+        "surveymonkey.csv",
+        "qualtrics.csv",
+        "excel-1252-semicolon.csv",
+    ] {
+        let input = fixture(&format!("platforms/{f}"));
+        let cfg = dir.path().join(format!("{f}.toml"));
+        bin()
+            .arg("init")
+            .arg(&input)
+            .arg("-o")
+            .arg(&cfg)
+            .assert()
+            .success();
+        let toml = std::fs::read_to_string(&cfg).unwrap();
+        assert!(toml.contains("label = \"Borough\""), "{f}: {toml}");
+        let s = report(
+            &[&input],
+            &dir.path().join(f),
+            &["--quiet", "--config", cfg.to_str().unwrap()],
+        );
+        assert_eq!(s["responses"]["analysed"], 60, "{f}");
+    }
+}
+
+#[test]
+fn init_never_overwrites_without_force_and_never_an_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.csv");
+    std::fs::copy(root("samples/staff-wellbeing.csv"), &input).unwrap();
+    let before = std::fs::read(&input).unwrap();
+    bin()
+        .arg("init")
+        .arg(&input)
+        .arg("-o")
+        .arg(&input)
+        .arg("--force")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("is one of the inputs"));
+    assert_eq!(std::fs::read(&input).unwrap(), before);
+    let cfg = dir.path().join("survey.toml");
+    std::fs::write(&cfg, "keep me").unwrap();
+    bin()
+        .arg("init")
+        .arg(&input)
+        .arg("-o")
+        .arg(&cfg)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("--force"));
+    assert_eq!(std::fs::read_to_string(&cfg).unwrap(), "keep me");
+    bin()
+        .arg("init")
+        .arg(&input)
+        .arg("-o")
+        .arg(&cfg)
+        .arg("--force")
+        .assert()
+        .success();
+}
+
+#[test]
+fn init_without_a_grouping_column_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("scores.csv");
+    std::fs::write(&f, "Comment\nfine\nok then\nnot great really\n").unwrap();
+    bin()
+        .arg("init")
+        .arg(&f)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "no column looks like a grouping column",
+        ));
+}
+
+#[test]
+fn inspect_shows_platform_columns_identity_and_unmatched_answers() {
+    let (ok, out, _) = stdout_of(
+        &["inspect"],
+        &[&fixture("platforms/qualtrics.csv"), &fixture("messy.csv")],
+    );
+    assert!(ok);
+    for expected in [
+        "Qualtrics CSV (UTF-8 with BOM, comma) · 3 header rows · 60 responses (4 unfinished left out)",
+        "personal data (dropped)",
+        "Identity columns dropped: \"IP Address\"",
+        "Columns no question claims: \"Favourite colour\"",
+        "Hackney",
+        "group \"Other\"",
+        "Maybe",
+        "not counted",
+    ] {
+        assert!(out.contains(expected), "inspect lacks {expected:?}:\n{out}");
+    }
+}
+
+#[test]
+fn inspect_fails_when_the_group_column_is_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("other.csv");
+    std::fs::write(&f, "ID,Practice,Score\n1,A,3\n").unwrap();
+    let (ok, out, err) = stdout_of(&["inspect"], &[&f]);
+    assert!(!ok);
+    assert!(
+        out.contains("no column matches the group question"),
+        "{out}"
+    );
+    assert!(err.contains("no group column in other.csv"), "{err}");
+    // With the right template, the same file is fine.
+    let cfg = dir.path().join("t.toml");
+    std::fs::write(
+        &cfg,
+        "title = \"t\"\n[group]\nquestion = \"practice\"\nvalues = [{ name = \"A\" }]\n[[sections]]\nid = \"s\"\ntitle = \"S\"\n\
+         [[questions]]\nid = \"practice\"\ntext = \"Practice\"\nkind = \"single\"\noptions = [\"A\"]\n",
+    )
+    .unwrap();
+    let (ok, out, _) = stdout_of(&["inspect", "--config", cfg.to_str().unwrap()], &[&f]);
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("Columns no question claims: \"Score\""),
+        "{out}"
+    );
+}
+
+#[test]
+fn inspect_snapshots_of_every_platform() {
+    for f in [
+        "forms.xlsx",
+        "excel-utf8-bom.csv",
+        "excel-1252-semicolon.csv",
+        "google-forms.csv",
+        "surveymonkey.csv",
+        "qualtrics.csv",
+    ] {
+        let (ok, out, _) = stdout_of(&["inspect"], &[&fixture(&format!("platforms/{f}"))]);
+        assert!(ok, "{f}");
+        insta::assert_snapshot!(format!("inspect_{f}"), out);
+    }
+}
