@@ -125,6 +125,23 @@ fn uneven_row_names_file_and_row() {
 }
 
 #[test]
+fn header_that_matches_no_question() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("only-borough.csv");
+    std::fs::write(
+        &f,
+        "ID,Which borough do you mainly work in?,Colour\n1,Lambeth,red\n",
+    )
+    .unwrap();
+    let err = fails(&f, &[], dir.path());
+    assert!(
+        err.contains("only-borough.csv") && err.contains("matches none of the 17 questions"),
+        "{err}"
+    );
+    assert!(err.contains("inspect"), "{err}");
+}
+
+#[test]
 fn folder_as_input() {
     let dir = tempfile::tempdir().unwrap();
     let err = fails(dir.path(), &[], dir.path());

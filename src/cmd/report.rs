@@ -4,7 +4,7 @@
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 
 use crate::cli::{Format, ReportArgs};
 use crate::normalise::Normaliser;
@@ -78,6 +78,19 @@ pub fn summarise(
     let mut infos = Vec::with_capacity(inputs.len());
     for path in inputs {
         infos.push(load::read(path, opts, &mut norm)?);
+    }
+    if norm.questions_found() == 0 {
+        bail!(
+            "{}: the header row matches none of the {} questions of the template \"{}\" (only the group column was found). \
+             Run `survey-lens inspect` to see how the columns were read, or pass --config for a different survey",
+            infos
+                .iter()
+                .map(|i| i.file.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            template.analysed_questions().count(),
+            template.title
+        );
     }
     analysis::analyse(template, norm.finish(), infos, min_cell)
 }

@@ -426,6 +426,11 @@ impl Normaliser<'_> {
         }
     }
 
+    /// How many of the template's questions (the group aside) some input has.
+    pub fn questions_found(&self) -> usize {
+        self.found.iter().filter(|f| **f).count()
+    }
+
     /// Answers that matched no option (and group answers that matched no
     /// group), with what was done with them, most frequent first.
     pub fn unmatched(&self) -> Vec<Unmatched> {
