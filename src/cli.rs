@@ -77,7 +77,7 @@ pub struct ReportArgs {
     #[arg(
         long,
         value_delimiter = ',',
-        default_value = "md,json,csv",
+        default_value = "md,json,csv,svg,png,html",
         value_name = "LIST"
     )]
     pub format: Vec<Format>,
@@ -97,6 +97,12 @@ pub enum Format {
     Json,
     /// tables/<question id>.csv and tables/indicators.csv
     Csv,
+    /// charts/*.svg (also embedded in report.md)
+    Svg,
+    /// charts/*.png, 1600 pixels wide
+    Png,
+    /// report.html: one self-contained file with inline charts
+    Html,
 }
 
 #[derive(Args, Debug)]

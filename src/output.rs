@@ -68,6 +68,16 @@ impl Staged {
         fs::write(&path, contents).with_context(|| format!("cannot write {}", path.display()))
     }
 
+    /// Where `rel` will be inside the staging folder, for writers that want a
+    /// path rather than bytes (PNG encoding). Parent folders are created.
+    pub fn path(&self, rel: &str) -> Result<PathBuf> {
+        let path = self.staging.join(rel);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir)?;
+        }
+        Ok(path)
+    }
+
     /// Moves the finished report into place, replacing any earlier report.
     pub fn commit(mut self) -> Result<()> {
         // Re-check: the folder may have changed while we worked.

@@ -28,6 +28,29 @@ pub fn run(args: ReportArgs) -> Result<()> {
     let summary = summarise(&template, &args.inputs, &opts, args.min_cell)?;
 
     let wants = |f: Format| args.format.contains(&f);
+    let planned = render::charts::plan(&summary);
+    // SVGs are needed by the markdown links and inlined in the HTML.
+    let mut charts = Vec::new();
+    if wants(Format::Svg) || wants(Format::Html) {
+        for c in &planned {
+            let svg = render::charts::svg(&summary, c)?;
+            if wants(Format::Svg) {
+                staged.write(&format!("charts/{}.svg", c.id), svg.as_bytes())?;
+            }
+            charts.push((c.clone(), svg));
+        }
+    }
+    if wants(Format::Png) {
+        for c in &planned {
+            render::charts::png(&summary, c, &staged.path(&format!("charts/{}.png", c.id))?)?;
+        }
+    }
+    if wants(Format::Html) {
+        staged.write(
+            "report.html",
+            render::html::render(&summary, &charts).as_bytes(),
+        )?;
+    }
     if wants(Format::Json) {
         staged.write("summary.json", render::json::render(&summary)?.as_bytes())?;
     }
@@ -48,15 +71,26 @@ pub fn run(args: ReportArgs) -> Result<()> {
         )?;
     }
     if wants(Format::Md) {
-        staged.write("report.md", render::markdown::render(&summary).as_bytes())?;
+        let linked: Vec<_> = if wants(Format::Svg) {
+            planned.clone()
+        } else {
+            vec![]
+        };
+        staged.write(
+            "report.md",
+            render::markdown::render(&summary, &linked).as_bytes(),
+        )?;
     }
     staged.commit()?;
 
     if !args.quiet {
         let stdout = std::io::stdout();
-        let width = terminal_width(stdout.is_terminal());
+        let tty = stdout.is_terminal();
+        let color = use_color(tty, std::env::var_os("NO_COLOR"));
         let mut lock = stdout.lock();
-        lock.write_all(render::terminal::headline(&summary, width).as_bytes())?;
+        lock.write_all(
+            render::terminal::headline(&summary, terminal_width(tty), color).as_bytes(),
+        )?;
         lock.flush()?;
         eprintln!(
             "Report for {} responses written to {}",
@@ -95,6 +129,12 @@ pub fn summarise(
     analysis::analyse(template, norm.finish(), infos, min_cell)
 }
 
+/// Colour only on a terminal, and never when `NO_COLOR` is set to anything
+/// (no-color.org): piped output and logs stay plain.
+fn use_color(is_tty: bool, no_color: Option<std::ffi::OsString>) -> bool {
+    is_tty && no_color.is_none_or(|v| v.is_empty())
+}
+
 /// `reports/<stem of the first input>/`.
 fn default_out(first: &Path) -> PathBuf {
     let stem = first
@@ -115,4 +155,17 @@ pub fn terminal_width(is_tty: bool) -> u16 {
         .ok()
         .and_then(|c| c.parse().ok())
         .unwrap_or(120)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colour_only_on_a_terminal_without_no_color() {
+        assert!(use_color(true, None));
+        assert!(!use_color(false, None));
+        assert!(!use_color(true, Some("1".into())));
+        assert!(use_color(true, Some("".into())));
+    }
 }

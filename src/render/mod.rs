@@ -2,6 +2,9 @@
 //! the template or the raw input, so what a board sees in markdown and what a
 //! script reads in JSON cannot drift apart.
 
+pub mod charts;
+pub mod document;
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod tables;

@@ -1,7 +1,7 @@
 //! The headline table printed after a report is written.
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
-use comfy_table::{Cell, CellAlignment, ContentArrangement, Table};
+use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement, Table};
 
 use crate::render::{flag, indicator_text};
 use crate::summary::Summary;
@@ -9,8 +9,13 @@ use crate::summary::Summary;
 /// One row per group plus All, one column per indicator, `NN% (n=B)` with
 /// "worse"/"better" beside cells that differ from All. `width` fixes the
 /// table width so output is the same in a pipe, a test and a terminal.
-pub fn headline(s: &Summary, width: u16) -> String {
+/// `color` adds red and cyan to flagged cells; the caller decides (only on a
+/// terminal, and never when `NO_COLOR` is set).
+pub fn headline(s: &Summary, width: u16, color: bool) -> String {
     let mut t = Table::new();
+    if color {
+        t.enforce_styling();
+    }
     t.load_style(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
         .set_width(width);
@@ -27,7 +32,15 @@ pub fn headline(s: &Summary, width: u16) -> String {
                     f => format!("{} {f}", indicator_text(c, s.min_cell)),
                 },
             };
-            row.push(Cell::new(text).set_alignment(CellAlignment::Right));
+            let mut cell = Cell::new(text).set_alignment(CellAlignment::Right);
+            if color {
+                cell = match ind.cell(g).map(flag) {
+                    Some("worse") => cell.fg(Color::Red).add_attribute(Attribute::Bold),
+                    Some("better") => cell.fg(Color::Cyan).add_attribute(Attribute::Bold),
+                    _ => cell,
+                };
+            }
+            row.push(cell);
         }
         t.add_row(row);
     }
@@ -39,4 +52,22 @@ pub fn headline(s: &Summary, width: u16) -> String {
     }
     out.push('\n');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colour_marks_flagged_cells_only_when_asked() {
+        let s: Summary = serde_json::from_str(include_str!(
+            "../../reports/sel-stakeholder-survey/summary.json"
+        ))
+        .unwrap();
+        let plain = headline(&s, 120, false);
+        let coloured = headline(&s, 120, true);
+        assert!(!plain.contains('\x1b'));
+        assert!(coloured.contains("\x1b["), "{coloured}");
+        assert!(plain.contains("worse") && coloured.contains("worse"));
+    }
 }

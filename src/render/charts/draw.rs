@@ -1,0 +1,737 @@
+//! The chart layouts. Each draws from the top of the canvas and returns the y
+//! where it ended, which sizes the final canvas (see `mod.rs`).
+
+use anyhow::Result;
+use plotters::prelude::*;
+use plotters::style::text_anchor::HPos;
+
+use super::paint::*;
+use crate::normalise::text::lower_first;
+use crate::render::pct;
+use crate::summary::{ALL, QuestionSummary, Summary};
+
+const RIGHT: i32 = WIDTH as i32 - MARGIN;
+
+/// Title (bold, wrapped) and a muted explanatory subtitle.
+pub fn header<DB: DrawingBackend>(p: &Painter<DB>, title: &str, subtitle: &str) -> Result<i32> {
+    let w = RIGHT - MARGIN;
+    let mut y = MARGIN + 18;
+    for l in wrap(title, w, 34, 3) {
+        p.text(&l, (MARGIN, y), 34, INK, HPos::Left, true)?;
+        y += 44;
+    }
+    y = p.lines(
+        &wrap(subtitle, w, 22, 4),
+        (MARGIN, y + 2),
+        22,
+        MUTED,
+        HPos::Left,
+        30,
+    )?;
+    Ok(y + 14)
+}
+
+/// Legend items flowed across lines: a swatch (or hatch) and its text.
+fn legend<DB: DrawingBackend>(
+    p: &Painter<DB>,
+    items: &[(Option<RGBColor>, String)],
+    y: i32,
+) -> Result<i32> {
+    let (mut x, mut y) = (MARGIN, y);
+    for (color, label) in items {
+        let label = fit(label, 600, 22);
+        let w = 26 + 8 + text_width(&label, 22) + 30;
+        if x + w > RIGHT && x > MARGIN {
+            x = MARGIN;
+            y += 36;
+        }
+        match color {
+            Some(c) => {
+                p.rect((x, y - 12), (x + 26, y + 12), *c)?;
+                p.outline((x, y - 12), (x + 26, y + 12), MUTED)?;
+            }
+            None => p.hatch((x, y - 12), (x + 26, y + 12))?,
+        }
+        p.text(&label, (x + 34, y), 22, INK, HPos::Left, false)?;
+        x += w;
+    }
+    Ok(y + 40)
+}
+
+/// Percentage ticks along the bottom of a plot from `x0` to `x1`.
+fn x_axis<DB: DrawingBackend>(
+    p: &Painter<DB>,
+    (x0, x1): (i32, i32),
+    y: i32,
+    ticks: &[(f64, String)],
+    title: &str,
+    size: u32,
+) -> Result<i32> {
+    p.line((x0, y), (x1, y), MUTED, 1)?;
+    for (t, label) in ticks {
+        let x = x0 + ((x1 - x0) as f64 * t).round() as i32;
+        p.line((x, y), (x, y + 6), MUTED, 1)?;
+        p.text(label, (x, y + 20), size, MUTED, HPos::Center, false)?;
+    }
+    if !title.is_empty() {
+        p.text(
+            title,
+            ((x0 + x1) / 2, y + 48),
+            size,
+            INK,
+            HPos::Center,
+            false,
+        )?;
+        return Ok(y + 70);
+    }
+    Ok(y + 36)
+}
+
+fn grid<DB: DrawingBackend>(
+    p: &Painter<DB>,
+    (x0, x1): (i32, i32),
+    (y0, y1): (i32, i32),
+    steps: usize,
+) -> Result<()> {
+    for i in 0..=steps {
+        let x = x0 + (x1 - x0) * i as i32 / steps as i32;
+        p.line((x, y0), (x, y1), GRID, 1)?;
+    }
+    Ok(())
+}
+
+fn percent_ticks(steps: usize) -> Vec<(f64, String)> {
+    (0..=steps)
+        .map(|i| (i as f64 / steps as f64, format!("{}%", 100 * i / steps)))
+        .collect()
+}
+
+/// Whether group names are too long for the narrowest label column. Then
+/// every chart numbers its groups and prints the full names in a key, so that
+/// names shortened to the same prefix stay distinguishable.
+pub fn needs_key(s: &Summary) -> bool {
+    s.groups.iter().any(|g| text_width(g, 18) > 180)
+}
+
+fn group_label<DB: DrawingBackend>(
+    p: &Painter<DB>,
+    s: &Summary,
+    g: &str,
+    (x, y): (i32, i32),
+    width: i32,
+    size: u32,
+) -> Result<()> {
+    let label = match s.groups.iter().position(|n| n == g) {
+        Some(i) if needs_key(s) => {
+            let prefix = format!("{}. ", i + 1);
+            format!(
+                "{prefix}{}",
+                fit(g, width - text_width(&prefix, size), size)
+            )
+        }
+        _ => fit(g, width, size),
+    };
+    p.text(&label, (x, y), size, INK, HPos::Left, g == ALL)
+}
+
+/// The key of numbered group names, under the chart; returns the new bottom.
+pub fn group_key<DB: DrawingBackend>(p: &Painter<DB>, s: &Summary, y: i32) -> Result<i32> {
+    let mut y = y + 12;
+    p.text("Key:", (MARGIN, y), 18, INK, HPos::Left, true)?;
+    for (i, g) in s.groups.iter().enumerate() {
+        let lines = wrap(&format!("{}. {g}", i + 1), RIGHT - MARGIN - 60, 18, 3);
+        y = p.lines(&lines, (MARGIN + 60, y), 18, INK, HPos::Left, 24)?;
+    }
+    Ok(y)
+}
+
+/// 100% stacked horizontal bars: one bar per group, one segment per option.
+pub fn stacked<DB: DrawingBackend>(
+    p: &Painter<DB>,
+    s: &Summary,
+    q: &QuestionSummary,
+    title: &str,
+) -> Result<i32> {
+    let group = lower_first(&s.group_label);
+    let mut y = header(
+        p,
+        title,
+        &format!(
+            "Share of people in each {group} who answered, by answer. n is the number who answered."
+        ),
+    )?;
+    let items: Vec<_> = q
+        .options
+        .iter()
+        .enumerate()
+        .map(|(i, o)| (Some(categorical(i)), o.clone()))
+        .chain(std::iter::once((
+            None,
+            format!("hidden: fewer than {} people", s.min_cell),
+        )))
+        .collect();
+    y = legend(p, &items, y + 6)?;
+    let (x0, x1) = (MARGIN + 330, RIGHT - 130);
+    let rows: Vec<&str> = s.groups_and_all().collect();
+    let top = y;
+    grid(p, (x0, x1), (top, top + rows.len() as i32 * 46), 5)?;
+    for g in rows {
+        let yc = y + 23;
+        group_label(p, s, g, (MARGIN, yc), 310, 22)?;
+        let (b0, b1) = (yc - 15, yc + 15);
+        match q.answered.get(g).copied().flatten() {
+            None => {
+                p.hatch((x0, b0), (x1, b1))?;
+                p.boxed_text(
+                    &format!("fewer than {} answered: hidden", s.min_cell),
+                    ((x0 + x1) / 2, yc),
+                    20,
+                )?;
+            }
+            Some(0) => p.text("no answers", (x0 + 8, yc), 20, MUTED, HPos::Left, false)?,
+            Some(n) => {
+                let mut cum = 0.0;
+                let mut hidden = false;
+                for (i, o) in q.options.iter().enumerate() {
+                    let Some(c) = q.cell(g, o) else { continue };
+                    let Some(pc) = c.percent else {
+                        hidden |= c.suppressed;
+                        continue;
+                    };
+                    let xa = x0 + ((x1 - x0) as f64 * cum / 100.0).round() as i32;
+                    cum += pc;
+                    let xb = x0 + ((x1 - x0) as f64 * cum / 100.0).round() as i32;
+                    let color = categorical(i);
+                    p.rect((xa, b0), (xb, b1), color)?;
+                    if xb - xa >= 58 {
+                        p.text(
+                            &pct(pc),
+                            ((xa + xb) / 2, yc),
+                            19,
+                            text_on(color),
+                            HPos::Center,
+                            false,
+                        )?;
+                    }
+                }
+                if hidden {
+                    let xa = x0 + ((x1 - x0) as f64 * cum / 100.0).round() as i32;
+                    p.hatch((xa, b0), (x1, b1))?;
+                }
+                p.text(
+                    &format!("n={n}"),
+                    (x1 + 12, yc),
+                    20,
+                    MUTED,
+                    HPos::Left,
+                    false,
+                )?;
+            }
+        }
+        y += 46;
+    }
+    x_axis(
+        p,
+        (x0, x1),
+        y + 4,
+        &percent_ticks(5),
+        "Share of people who answered (%)",
+        20,
+    )
+}
+
+/// Diverging stacked bars for an ordered scale, centred on the neutral answer
+/// (split across the centre), the positive end to the right.
+pub fn diverging_bars<DB: DrawingBackend>(
+    p: &Painter<DB>,
+    s: &Summary,
+    q: &QuestionSummary,
+    title: &str,
+) -> Result<i32> {
+    let n = q.options.len();
+    let neutral = (n % 2 == 1).then_some(n / 2);
+    let colors = diverging(n);
+    let group = lower_first(&s.group_label);
+    let mut y = header(
+        p,
+        title,
+        &format!(
+            "Bars are centred on the middle of the scale: \"{}\" to the left, \"{}\" to the right. n is the number in each {group} who answered.",
+            q.options[0],
+            q.options[n - 1]
+        ),
+    )?;
+    let items: Vec<_> = q
+        .options
+        .iter()
+        .zip(&colors)
+        .map(|(o, c)| (Some(*c), o.clone()))
+        .collect();
+    y = legend(p, &items, y + 6)?;
+    let rows: Vec<&str> = s.groups_and_all().collect();
+    // Each side's share per row, to choose the axis extent.
+    let split = |g: &str| -> Option<(f64, f64, Vec<Option<f64>>)> {
+        let pcts: Vec<Option<f64>> = q
+            .options
+            .iter()
+            .map(|o| q.cell(g, o).and_then(|c| c.percent))
+            .collect();
+        let half = neutral.map_or(0.0, |m| pcts[m].unwrap_or(0.0) / 2.0);
+        let lo_end = neutral.unwrap_or(n / 2);
+        let hi_start = neutral.map_or(n / 2, |m| m + 1);
+        let left: f64 = pcts[..lo_end].iter().flatten().sum::<f64>() + half;
+        let right: f64 = pcts[hi_start..].iter().flatten().sum::<f64>() + half;
+        Some((left, right, pcts))
+    };
+    let extent = rows
+        .iter()
+        .filter_map(|g| split(g))
+        .map(|(l, r, _)| l.max(r))
+        .fold(40.0_f64, f64::max);
+    let extent = ((extent / 20.0).ceil() * 20.0).min(100.0);
+    let (x0, x1) = (MARGIN + 330, RIGHT - 130);
+    let xc = (x0 + x1) / 2;
+    let scale = (x1 - x0) as f64 / (2.0 * extent);
+    let top = y;
+    let steps = (extent / 20.0) as i32;
+    for i in -steps..=steps {
+        let x = xc + (i as f64 * 20.0 * scale).round() as i32;
+        p.line((x, top), (x, top + rows.len() as i32 * 46), GRID, 1)?;
+    }
+    p.line(
+        (xc, top - 6),
+        (xc, top + rows.len() as i32 * 46 + 4),
+        INK,
+        2,
+    )?;
+    for g in &rows {
+        let yc = y + 23;
+        group_label(p, s, g, (MARGIN, yc), 310, 22)?;
+        let (b0, b1) = (yc - 15, yc + 15);
+        match q.answered.get(*g).copied().flatten() {
+            None => {
+                p.hatch((x0, b0), (x1, b1))?;
+                p.boxed_text(
+                    &format!("fewer than {} answered: hidden", s.min_cell),
+                    (xc, yc),
+                    20,
+                )?;
+            }
+            Some(0) => p.text("no answers", (x0 + 8, yc), 20, MUTED, HPos::Left, false)?,
+            Some(nb) if split(g).is_some_and(|(_, _, v)| v.iter().all(Option::is_none)) => {
+                p.hatch((x0, b0), (x1, b1))?;
+                p.boxed_text(
+                    &format!("every answer given by fewer than {}: hidden", s.min_cell),
+                    (xc, yc),
+                    20,
+                )?;
+                p.text(
+                    &format!("n={nb}"),
+                    (x1 + 12, yc),
+                    20,
+                    MUTED,
+                    HPos::Left,
+                    false,
+                )?;
+            }
+            Some(nb) => {
+                let (_, _, pcts) = split(g).expect("computed above");
+                let at = |v: f64| xc + (v * scale).round() as i32;
+                let seg = |a: f64, b: f64, i: usize| -> Result<()> {
+                    let (xa, xb) = (at(a.min(b)), at(a.max(b)));
+                    p.rect((xa, b0), (xb, b1), colors[i])?;
+                    if xb - xa >= 58 {
+                        let v = pcts[i].unwrap_or(0.0);
+                        p.text(
+                            &pct(v),
+                            ((xa + xb) / 2, yc),
+                            19,
+                            text_on(colors[i]),
+                            HPos::Center,
+                            false,
+                        )?;
+                    }
+                    Ok(())
+                };
+                let half = neutral.map_or(0.0, |m| pcts[m].unwrap_or(0.0) / 2.0);
+                if let Some(m) = neutral
+                    && pcts[m].is_some()
+                {
+                    seg(-half, half, m)?;
+                }
+                // Positive answers stack rightwards from the centre, negative
+                // ones leftwards, each starting next to the middle.
+                let first_right = neutral.map_or(n / 2, |m| m + 1);
+                let mut edge = half;
+                for (i, v) in pcts.iter().enumerate().skip(first_right) {
+                    if let Some(v) = v {
+                        seg(edge, edge + v, i)?;
+                        edge += v;
+                    }
+                }
+                let mut edge = -half;
+                for (i, v) in pcts.iter().enumerate().take(neutral.unwrap_or(n / 2)).rev() {
+                    if let Some(v) = v {
+                        seg(edge - v, edge, i)?;
+                        edge -= v;
+                    }
+                }
+                let hidden = pcts.iter().any(Option::is_none);
+                let note = if hidden {
+                    format!("n={nb} †")
+                } else {
+                    format!("n={nb}")
+                };
+                p.text(&note, (x1 + 12, yc), 20, MUTED, HPos::Left, false)?;
+            }
+        }
+        y += 46;
+    }
+    let ticks: Vec<(f64, String)> = (-steps..=steps)
+        .map(|i| {
+            (
+                0.5 + i as f64 * 20.0 / (2.0 * extent),
+                format!("{}%", (i * 20).abs()),
+            )
+        })
+        .collect();
+    let y = x_axis(
+        p,
+        (x0, x1),
+        y + 4,
+        &ticks,
+        "Share of people who answered (%), each side of the middle",
+        20,
+    )?;
+    let note = format!(
+        "† Some answers are hidden because fewer than {} people gave them.",
+        s.min_cell
+    );
+    p.text(&note, (MARGIN, y + 4), 20, MUTED, HPos::Left, false)?;
+    Ok(y + 30)
+}
+
+/// Small multiples for a multi-select question: one panel per option, a bar
+/// per group showing the share of respondents who chose it.
+pub fn multi_bars<DB: DrawingBackend>(
+    p: &Painter<DB>,
+    s: &Summary,
+    q: &QuestionSummary,
+    title: &str,
+) -> Result<i32> {
+    let group = lower_first(&s.group_label);
+    let y = header(
+        p,
+        title,
+        &format!(
+            "Each panel is one option: the share of people in each {group} who chose it. People could choose more than one, so shares add up to more than 100%. Hatched: fewer than {} people, hidden.",
+            s.min_cell
+        ),
+    )?;
+    let rows: Vec<&str> = s.groups_and_all().collect();
+    panels(p, q.options.len(), y, |i, (px, py), pw| {
+        let opt = &q.options[i];
+        let mut y = p.lines(
+            &wrap(opt, pw, 22, 2),
+            (px, py + 12),
+            22,
+            INK,
+            HPos::Left,
+            28,
+        )?;
+        let (x0, x1) = (px + 200, px + pw - 70);
+        grid(p, (x0, x1), (y, y + rows.len() as i32 * 30), 4)?;
+        for g in &rows {
+            let yc = y + 15;
+            group_label(p, s, g, (px, yc), 190, 18)?;
+            match q.cell(g, opt) {
+                Some(c) if c.base.is_none() => {
+                    p.text("*", (x0 + 6, yc), 18, MUTED, HPos::Left, false)?
+                }
+                Some(c) if c.base == Some(0) => {
+                    p.text("–", (x0 + 6, yc), 18, MUTED, HPos::Left, false)?
+                }
+                Some(c) => match c.percent {
+                    None => {
+                        p.hatch((x0, yc - 10), (x0 + 30, yc + 10))?;
+                        p.text(
+                            &format!("<{}", s.min_cell),
+                            (x0 + 38, yc),
+                            18,
+                            MUTED,
+                            HPos::Left,
+                            false,
+                        )?;
+                    }
+                    Some(v) => {
+                        let xb = x0 + ((x1 - x0) as f64 * v / 100.0).round() as i32;
+                        let color = if *g == ALL {
+                            CATEGORICAL[0]
+                        } else {
+                            CATEGORICAL[4]
+                        };
+                        p.rect((x0, yc - 10), (xb, yc + 10), color)?;
+                        p.text(&pct(v), (xb + 6, yc), 18, INK, HPos::Left, false)?;
+                    }
+                },
+                None => {}
+            }
+            y += 30;
+        }
+        x_axis(p, (x0, x1), y + 2, &percent_ticks(2), "", 16)
+    })
+}
+
+/// Lays out `n` panels in two columns; `draw(i, (x, y), width)` returns the
+/// panel's bottom. Returns the bottom of the last row.
+fn panels<DB: DrawingBackend>(
+    _p: &Painter<DB>,
+    n: usize,
+    top: i32,
+    mut draw: impl FnMut(usize, (i32, i32), i32) -> Result<i32>,
+) -> Result<i32> {
+    let gap = 60;
+    let pw = (RIGHT - MARGIN - gap) / 2;
+    let mut y = top;
+    for row in 0..n.div_ceil(2) {
+        let mut bottom = y;
+        for col in 0..2 {
+            let i = row * 2 + col;
+            if i >= n {
+                break;
+            }
+            let x = MARGIN + col as i32 * (pw + gap);
+            bottom = bottom.max(draw(i, (x, y), pw)?);
+        }
+        y = bottom + 24;
+    }
+    Ok(y)
+}
+
+/// Headline indicators: per indicator, each group's percentage as a dot with
+/// its 95% interval, against a dashed line at All. Flags are shapes and words.
+pub fn indicators<DB: DrawingBackend>(p: &Painter<DB>, s: &Summary, title: &str) -> Result<i32> {
+    let group = lower_first(&s.group_label);
+    let y = header(
+        p,
+        title,
+        &format!(
+            "Dot: the {group}'s percentage. Line: its 95% interval. Dashed line: All. ▲ worse and ■ better than All (the interval lies wholly on one side); ● similar."
+        ),
+    )?;
+    let rows: Vec<&str> = s.groups_and_all().collect();
+    panels(p, s.indicators.len(), y, |i, (px, py), pw| {
+        let ind = &s.indicators[i];
+        let mut y = p.lines(
+            &wrap(&ind.label, pw, 22, 2),
+            (px, py + 12),
+            22,
+            INK,
+            HPos::Left,
+            28,
+        )?;
+        p.text(
+            &format!(
+                "{} is better",
+                if ind.higher_is == "better" {
+                    "Higher"
+                } else {
+                    "Lower"
+                }
+            ),
+            (px, y),
+            18,
+            MUTED,
+            HPos::Left,
+            false,
+        )?;
+        y += 24;
+        let (x0, x1) = (px + 190, px + pw - 90);
+        let at = |v: f64| x0 + ((x1 - x0) as f64 * v / 100.0).round() as i32;
+        let top = y;
+        grid(p, (x0, x1), (top, top + rows.len() as i32 * 30), 4)?;
+        if let Some(all) = ind.cell(ALL).and_then(|c| c.percent) {
+            p.dashed((at(all), top), top + rows.len() as i32 * 30, INK)?;
+        }
+        for g in &rows {
+            let yc = y + 15;
+            group_label(p, s, g, (px, yc), 180, 18)?;
+            if let Some(c) = ind.cell(g) {
+                match (c.percent, c.ci95, c.base) {
+                    (_, _, None) => {
+                        p.text("* hidden", (x0 + 6, yc), 18, MUTED, HPos::Left, false)?
+                    }
+                    (_, _, Some(0)) => {
+                        p.text("no answers", (x0 + 6, yc), 18, MUTED, HPos::Left, false)?
+                    }
+                    (None, _, _) => p.text(
+                        &format!("<{} hidden", s.min_cell),
+                        (x0 + 6, yc),
+                        18,
+                        MUTED,
+                        HPos::Left,
+                        false,
+                    )?,
+                    (Some(v), ci, _) => {
+                        if let Some([lo, hi]) = ci {
+                            p.line((at(lo), yc), (at(hi), yc), MUTED, 3)?;
+                            p.line((at(lo), yc - 6), (at(lo), yc + 6), MUTED, 2)?;
+                            p.line((at(hi), yc - 6), (at(hi), yc + 6), MUTED, 2)?;
+                        }
+                        let (x, word) = (at(v), c.vs_all.as_deref().unwrap_or(""));
+                        match word {
+                            "worse" => p.polygon(
+                                vec![(x, yc - 10), (x - 10, yc + 8), (x + 10, yc + 8)],
+                                WORSE,
+                            )?,
+                            "better" => p.rect((x - 8, yc - 8), (x + 8, yc + 8), BETTER)?,
+                            _ if *g == ALL => p.polygon(
+                                vec![(x, yc - 10), (x + 10, yc), (x, yc + 10), (x - 10, yc)],
+                                INK,
+                            )?,
+                            _ => p.circle((x, yc), 7, MUTED)?,
+                        }
+                        let label = match word {
+                            "worse" | "better" => format!("{} {word}", pct(v)),
+                            _ => pct(v),
+                        };
+                        let color = match word {
+                            "worse" => WORSE,
+                            "better" => BETTER,
+                            _ => INK,
+                        };
+                        p.text(
+                            &label,
+                            (x1 + 10, yc),
+                            18,
+                            color,
+                            HPos::Left,
+                            !word.is_empty() && word != "similar",
+                        )?;
+                    }
+                }
+            }
+            y += 30;
+        }
+        x_axis(p, (x0, x1), y + 2, &percent_ticks(4), "", 16)
+    })
+}
+
+/// Groups x indicators, coloured by percentage, with the value in each cell.
+pub fn heatmap<DB: DrawingBackend>(p: &Painter<DB>, s: &Summary, title: &str) -> Result<i32> {
+    let group = lower_first(&s.group_label);
+    let mut y = header(
+        p,
+        title,
+        &format!(
+            "Each cell is the percentage of people in the {group} for that measure; darker is lower, lighter is higher. Words mark cells that differ from All."
+        ),
+    )?;
+    let n = s.indicators.len().max(1) as i32;
+    let x0 = MARGIN + 290;
+    let cw = (RIGHT - x0) / n;
+    // Column headings, wrapped to the column.
+    let heads: Vec<Vec<String>> = s
+        .indicators
+        .iter()
+        .map(|i| wrap(&i.label, cw - 12, 18, 4))
+        .collect();
+    let head_h = heads.iter().map(Vec::len).max().unwrap_or(1) as i32 * 22 + 26;
+    for (i, (ind, lines)) in s.indicators.iter().zip(&heads).enumerate() {
+        let cx = x0 + i as i32 * cw + cw / 2;
+        p.lines(lines, (cx, y + 10), 18, INK, HPos::Center, 22)?;
+        let pol = if ind.higher_is == "better" {
+            "higher is better"
+        } else {
+            "lower is better"
+        };
+        p.text(pol, (cx, y + head_h - 8), 15, MUTED, HPos::Center, false)?;
+    }
+    y += head_h + 8;
+    for g in s.groups_and_all() {
+        group_label(p, s, g, (MARGIN, y + 30), 280, 22)?;
+        for (i, ind) in s.indicators.iter().enumerate() {
+            let (xa, xb) = (x0 + i as i32 * cw + 2, x0 + (i as i32 + 1) * cw - 2);
+            let (ya, yb) = (y + 2, y + 58);
+            let cx = (xa + xb) / 2;
+            let Some(c) = ind.cell(g) else { continue };
+            match (c.percent, c.base) {
+                (_, Some(0)) => {
+                    p.outline((xa, ya), (xb, yb), GRID)?;
+                    p.text("–", (cx, y + 30), 20, MUTED, HPos::Center, false)?;
+                }
+                (None, _) => {
+                    p.hatch((xa, ya), (xb, yb))?;
+                    let t = if c.base.is_none() {
+                        "*".to_string()
+                    } else {
+                        format!("<{}", s.min_cell)
+                    };
+                    p.text(&t, (cx, y + 30), 20, INK, HPos::Center, true)?;
+                }
+                (Some(v), _) => {
+                    let color = viridis(v / 100.0);
+                    p.rect((xa, ya), (xb, yb), color)?;
+                    let flag = c
+                        .vs_all
+                        .as_deref()
+                        .filter(|f| *f == "worse" || *f == "better");
+                    let ty = if flag.is_some() { y + 20 } else { y + 30 };
+                    p.text(
+                        &pct(v),
+                        (cx, ty),
+                        22,
+                        text_on(color),
+                        HPos::Center,
+                        g == ALL,
+                    )?;
+                    if let Some(f) = flag {
+                        p.text(
+                            if f == "worse" {
+                                "▲ worse"
+                            } else {
+                                "■ better"
+                            },
+                            (cx, y + 44),
+                            16,
+                            text_on(color),
+                            HPos::Center,
+                            true,
+                        )?;
+                    }
+                }
+            }
+        }
+        y += 60;
+    }
+    // Legend: the colour scale and the hatch.
+    let y = y + 24;
+    let (lx0, lx1) = (x0, x0 + 500);
+    for k in 0..100 {
+        let xa = lx0 + (lx1 - lx0) * k / 100;
+        let xb = lx0 + (lx1 - lx0) * (k + 1) / 100;
+        p.rect((xa, y), (xb, y + 22), viridis(k as f64 / 99.0))?;
+    }
+    p.text(
+        "Percentage:",
+        (lx0 - 12, y + 11),
+        20,
+        INK,
+        HPos::Right,
+        false,
+    )?;
+    let after = x_axis(p, (lx0, lx1), y + 22, &percent_ticks(4), "", 16)?;
+    p.hatch((lx1 + 60, y), (lx1 + 90, y + 22))?;
+    p.text(
+        &format!(
+            "hidden: fewer than {} people (* = the whole group)",
+            s.min_cell
+        ),
+        (lx1 + 100, y + 11),
+        20,
+        INK,
+        HPos::Left,
+        false,
+    )?;
+    Ok(after + 10)
+}

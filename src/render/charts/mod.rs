@@ -1,0 +1,246 @@
+//! Charts for the report, drawn with plotters from the `Summary` alone.
+//!
+//! Every chart is one layout function drawn twice: once as SVG (embedded in
+//! report.md and report.html) and once as a 1600-pixel PNG. Text in PNGs is
+//! rendered with the bundled DejaVu Sans through plotters' `ab_glyph`
+//! feature, so output is byte-identical on any machine, with no system fonts.
+
+mod draw;
+pub mod paint;
+
+use std::path::Path;
+use std::sync::Once;
+
+use anyhow::{Result, anyhow};
+use plotters::prelude::*;
+
+use crate::normalise::text::lower_first;
+use crate::render::pct;
+use crate::summary::{ALL, QuestionSummary, Summary};
+use paint::{Painter, WIDTH};
+
+static FONT_BYTES: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
+
+fn register_font() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // The bundled font is tested; failure here is a build defect.
+        for style in [FontStyle::Normal, FontStyle::Bold] {
+            plotters::style::register_font(paint::FONT, style, FONT_BYTES)
+                .unwrap_or_else(|_| panic!("bundled font is a valid TTF"));
+        }
+    });
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
+    Indicators,
+    Heatmap,
+    /// 100% stacked bars of a single-choice question (index into questions).
+    Stacked(usize),
+    /// Diverging bars of a Likert question.
+    Diverging(usize),
+    /// Small multiples of a multi-select question.
+    Multi(usize),
+}
+
+#[derive(Debug, Clone)]
+pub struct Chart {
+    /// File stem under charts/: `indicators`, `heatmap`, `q-role`.
+    pub id: String,
+    pub kind: Kind,
+    pub title: String,
+    /// Alt text that states the chart's main finding.
+    pub alt: String,
+    /// Question id the chart belongs to, if any (where reports place it).
+    pub question: Option<String>,
+}
+
+/// The charts a summary gets, in report order.
+pub fn plan(s: &Summary) -> Vec<Chart> {
+    let group = lower_first(&s.group_label);
+    let mut out = Vec::new();
+    if !s.indicators.is_empty() {
+        out.push(Chart {
+            id: "indicators".into(),
+            kind: Kind::Indicators,
+            title: format!("Headline indicators by {group}, with 95% intervals"),
+            alt: indicators_alt(s),
+            question: None,
+        });
+        out.push(Chart {
+            id: "heatmap".into(),
+            kind: Kind::Heatmap,
+            title: format!("Headline indicators at a glance, by {group}"),
+            alt: format!(
+                "Heatmap of headline indicators by {group}. {}",
+                indicators_alt(s)
+            ),
+            question: None,
+        });
+    }
+    for (i, q) in s.questions.iter().enumerate() {
+        let kind = match q.kind.as_str() {
+            "single" => Kind::Stacked(i),
+            "likert" => Kind::Diverging(i),
+            "multi" => Kind::Multi(i),
+            _ => continue,
+        };
+        let title = match kind {
+            Kind::Multi(_) => format!(
+                "{} Share choosing each option, by {group}",
+                sentence(&q.text)
+            ),
+            _ => format!("{} Answers by {group}", sentence(&q.text)),
+        };
+        out.push(Chart {
+            id: format!("q-{}", q.id),
+            alt: question_alt(s, q),
+            kind,
+            title,
+            question: Some(q.id.clone()),
+        });
+    }
+    out
+}
+
+/// A question as the start of a title: ends in `?`, `.` or gets a `.`.
+fn sentence(text: &str) -> String {
+    let t = text.trim();
+    if t.ends_with(['?', '.', '!']) {
+        t.to_string()
+    } else {
+        format!("{t}.")
+    }
+}
+
+fn indicators_alt(s: &Summary) -> String {
+    let mut parts = Vec::new();
+    for g in &s.groups {
+        let worse: Vec<&str> = s
+            .indicators
+            .iter()
+            .filter(|i| i.cell(g).and_then(|c| c.vs_all.as_deref()) == Some("worse"))
+            .map(|i| i.label.as_str())
+            .collect();
+        if !worse.is_empty() {
+            parts.push(format!(
+                "{g} is worse than All on {} of {} measures",
+                worse.len(),
+                s.indicators.len()
+            ));
+        }
+    }
+    if parts.is_empty() {
+        "No group differs clearly from All on any headline measure.".into()
+    } else {
+        format!("{}.", parts.join("; "))
+    }
+}
+
+fn question_alt(s: &Summary, q: &QuestionSummary) -> String {
+    let all = |o: &String| q.cell(ALL, o).and_then(|c| c.percent);
+    match q.kind.as_str() {
+        "likert" => {
+            let n = q.options.len();
+            let top: Vec<&String> = q.options[n.saturating_sub(2)..].iter().collect();
+            let share = |g: &str| -> Option<f64> {
+                top.iter()
+                    .map(|o| q.cell(g, o).and_then(|c| c.percent))
+                    .sum::<Option<f64>>()
+            };
+            let mut by_group: Vec<(&str, f64)> = s
+                .groups
+                .iter()
+                .filter_map(|g| share(g).map(|v| (g.as_str(), v)))
+                .collect();
+            by_group.sort_by(|a, b| b.1.total_cmp(&a.1));
+            let head = match share(ALL) {
+                Some(v) => format!(
+                    "Overall {} answer {} or {}",
+                    pct(v),
+                    top[0],
+                    top[top.len() - 1]
+                ),
+                None => "Overall figures are hidden".into(),
+            };
+            match (by_group.first(), by_group.last()) {
+                (Some(hi), Some(lo)) if by_group.len() > 1 => format!(
+                    "{head}; highest in {} ({}), lowest in {} ({}).",
+                    hi.0,
+                    pct(hi.1),
+                    lo.0,
+                    pct(lo.1)
+                ),
+                _ => format!("{head}."),
+            }
+        }
+        _ => {
+            let best = q
+                .options
+                .iter()
+                .filter_map(|o| all(o).map(|v| (o, v)))
+                .max_by(|a, b| a.1.total_cmp(&b.1));
+            match best {
+                Some((o, v)) => format!("The most common answer overall is \"{o}\" ({}).", pct(v)),
+                None => "Overall figures are hidden because numbers are small.".into(),
+            }
+        }
+    }
+}
+
+fn draw_any<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    s: &Summary,
+    c: &Chart,
+) -> Result<i32> {
+    let p = Painter { area };
+    area.fill(&WHITE)
+        .map_err(|e| anyhow!("drawing a chart failed: {e:?}"))?;
+    let bottom = match c.kind {
+        Kind::Indicators => draw::indicators(&p, s, &c.title),
+        Kind::Heatmap => draw::heatmap(&p, s, &c.title),
+        Kind::Stacked(i) => draw::stacked(&p, s, &s.questions[i], &c.title),
+        Kind::Diverging(i) => draw::diverging_bars(&p, s, &s.questions[i], &c.title),
+        Kind::Multi(i) => draw::multi_bars(&p, s, &s.questions[i], &c.title),
+    }?;
+    if draw::needs_key(s) {
+        draw::group_key(&p, s, bottom)
+    } else {
+        Ok(bottom)
+    }
+}
+
+/// The canvas height a chart needs, from a dry run on a tall SVG canvas.
+fn height(s: &Summary, c: &Chart) -> Result<u32> {
+    let mut scratch = String::new();
+    let bottom = {
+        let area = SVGBackend::with_string(&mut scratch, (WIDTH, 40_000)).into_drawing_area();
+        draw_any(&area, s, c)?
+    };
+    Ok((bottom + paint::MARGIN).max(200) as u32)
+}
+
+/// The chart as an SVG document.
+pub fn svg(s: &Summary, c: &Chart) -> Result<String> {
+    register_font();
+    let h = height(s, c)?;
+    let mut out = String::new();
+    {
+        let area = SVGBackend::with_string(&mut out, (WIDTH, h)).into_drawing_area();
+        draw_any(&area, s, c)?;
+        area.present()
+            .map_err(|e| anyhow!("drawing a chart failed: {e:?}"))?;
+    }
+    Ok(out)
+}
+
+/// The chart as a PNG file at `path`, 1600 pixels wide.
+pub fn png(s: &Summary, c: &Chart, path: &Path) -> Result<()> {
+    register_font();
+    let h = height(s, c)?;
+    let area = BitMapBackend::new(path, (WIDTH, h)).into_drawing_area();
+    draw_any(&area, s, c)?;
+    area.present()
+        .map_err(|e| anyhow!("cannot write {}: {e:?}", path.display()))
+}

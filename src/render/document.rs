@@ -1,0 +1,518 @@
+//! The report as a small document model, built once from the `Summary`.
+//!
+//! report.md and report.html say exactly the same things; only their markup
+//! differs. So the wording, order and tables live here, and `markdown.rs` and
+//! `html.rs` only decide how each block is written (and how survey text is
+//! escaped for each).
+
+use crate::normalise::plural;
+use crate::normalise::text::lower_first;
+use crate::render::charts::Chart;
+use crate::render::{
+    GROUP_HIDDEN, cell_text, describe_input, flag, indicator_text, pct, small, suppressing,
+};
+use crate::summary::{ALL, QuestionSummary, Summary};
+
+/// A run of text with one style. Survey text is held raw and escaped by the
+/// emitter.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Span {
+    /// Survey or prose text: escaped by each emitter.
+    Text(String),
+    /// The report's own figures and marks (`12 (34%)`, `<5`, `*`): never
+    /// survey text, so markdown writes them as they are.
+    Mark(String),
+    Strong(String),
+    Em(String),
+    Code(String),
+}
+
+pub type Runs = Vec<Span>;
+
+pub fn text(s: impl Into<String>) -> Runs {
+    vec![Span::Text(s.into())]
+}
+
+fn mark(s: impl Into<String>) -> Runs {
+    vec![Span::Mark(s.into())]
+}
+
+fn strong(s: impl Into<String>) -> Runs {
+    vec![Span::Strong(s.into())]
+}
+
+#[derive(Debug, Clone)]
+pub struct Table {
+    /// Says what the table shows; HTML's `<caption>`.
+    pub caption: String,
+    pub header: Vec<Runs>,
+    /// The first cell of each row heads the row.
+    pub rows: Vec<Vec<Runs>>,
+    /// Columns from this index hold numbers (right-aligned).
+    pub numeric_from: usize,
+}
+
+#[derive(Debug, Clone)]
+pub enum Block {
+    Heading(String),
+    Para(Runs),
+    List(Vec<Runs>),
+    Table(Table),
+    Figure(Chart),
+}
+
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub id: String,
+    pub title: String,
+    pub blocks: Vec<Block>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub title: String,
+    /// The not-for-publication warning, when small numbers are shown.
+    pub banner: Option<Runs>,
+    pub lede: Runs,
+    pub sections: Vec<Section>,
+    pub footer: Runs,
+}
+
+/// Builds the report. `charts` appear where they belong (none when no SVGs
+/// are written).
+pub fn build(s: &Summary, charts: &[Chart]) -> Document {
+    let banner = (!suppressing(s)).then(|| {
+        vec![
+            Span::Strong("Not for publication: small numbers not suppressed.".into()),
+            Span::Text(" This report was made with ".into()),
+            Span::Code(format!("--min-cell {}", s.min_cell)),
+            Span::Text(
+                " and may identify individuals. Share it only inside the organisation.".into(),
+            ),
+        ]
+    });
+    let n_groups = s.groups.len();
+    let lede = vec![
+        Span::Text("This report summarises ".into()),
+        Span::Strong(format!("{} responses", s.responses.analysed)),
+        Span::Text(format!(
+            " from {}, broken down by {} ({n_groups} group{}). Every percentage shows the number of people it is based on (n).",
+            if s.population.is_empty() {
+                "the survey"
+            } else {
+                &s.population
+            },
+            lower_first(&s.group_label),
+            if n_groups == 1 { "" } else { "s" },
+        )),
+    ];
+
+    let mut sections = Vec::new();
+    if !s.indicators.is_empty() {
+        sections.push(at_a_glance(s));
+        let mut headline = headline(s);
+        headline.blocks.extend(
+            charts
+                .iter()
+                .filter(|c| c.question.is_none())
+                .cloned()
+                .map(Block::Figure),
+        );
+        sections.push(headline);
+    }
+    sections.push(responses_by_group(s));
+    for sec in &s.sections {
+        let qs: Vec<&QuestionSummary> = s.questions_in(&sec.id).collect();
+        if qs.is_empty() {
+            continue;
+        }
+        let mut blocks = Vec::new();
+        if !sec.intro.is_empty() {
+            blocks.push(Block::Para(text(&sec.intro)));
+        }
+        for q in qs {
+            blocks.extend(question(s, q));
+            blocks.extend(
+                charts
+                    .iter()
+                    .filter(|c| c.question.as_deref() == Some(q.id.as_str()))
+                    .cloned()
+                    .map(Block::Figure),
+            );
+        }
+        sections.push(Section {
+            id: format!("section-{}", sec.id),
+            title: sec.title.clone(),
+            blocks,
+        });
+    }
+    sections.push(data_quality(s));
+    sections.push(inputs(s));
+    sections.push(method(s));
+    Document {
+        title: s.title.clone(),
+        banner,
+        lede,
+        sections,
+        footer: vec![Span::Em(format!("Made by {}.", s.generated_by))],
+    }
+}
+
+/// Plain sentences: which groups stand out, on which indicators.
+fn at_a_glance(s: &Summary) -> Section {
+    let mut items = Vec::new();
+    for g in &s.groups {
+        let mut worse = Vec::new();
+        let mut better = Vec::new();
+        for ind in &s.indicators {
+            let (Some(c), Some(a)) = (ind.cell(g), ind.cell(ALL)) else {
+                continue;
+            };
+            let (Some(p), Some(pa)) = (c.percent, a.percent) else {
+                continue;
+            };
+            let phrase = format!(
+                "{} ({} vs {} overall)",
+                lower_first(&ind.label),
+                pct(p),
+                pct(pa)
+            );
+            match flag(c) {
+                "worse" => worse.push(phrase),
+                "better" => better.push(phrase),
+                _ => {}
+            }
+        }
+        if worse.is_empty() && better.is_empty() {
+            continue;
+        }
+        let mut line = String::from(":");
+        if !worse.is_empty() {
+            line.push_str(&format!(" worse than overall on {}", join_and(&worse)));
+        }
+        if !better.is_empty() {
+            line.push_str(&format!(
+                "{} better than overall on {}",
+                if worse.is_empty() { "" } else { ";" },
+                join_and(&better)
+            ));
+        }
+        line.push('.');
+        items.push(vec![Span::Strong(g.clone()), Span::Text(line)]);
+    }
+    if items.is_empty() {
+        items.push(text(
+            "No group differs clearly from the overall figures on any headline measure. \
+             Differences in the tables below may be due to chance.",
+        ));
+    }
+    Section {
+        id: "at-a-glance".into(),
+        title: "At a glance".into(),
+        blocks: vec![
+            Block::List(items),
+            Block::Para(text(
+                "\"Worse\" and \"better\" are used only where the difference is too large to be \
+                 explained by chance (the group's 95% interval does not include the overall figure).",
+            )),
+        ],
+    }
+}
+
+fn group_head(g: &str) -> Runs {
+    if g == ALL { strong(ALL) } else { text(g) }
+}
+
+fn headline(s: &Summary) -> Section {
+    let mut header = vec![text(&s.group_label)];
+    header.extend(s.indicators.iter().map(|i| text(&i.label)));
+    let rows = s
+        .groups_and_all()
+        .map(|g| {
+            std::iter::once(group_head(g))
+                .chain(s.indicators.iter().map(|ind| match ind.cell(g) {
+                    None => vec![],
+                    Some(c) => match flag(c) {
+                        "" => mark(indicator_text(c, s.min_cell)),
+                        f => vec![
+                            Span::Mark(format!("{} ", indicator_text(c, s.min_cell))),
+                            Span::Strong(f.to_string()),
+                        ],
+                    },
+                }))
+                .collect()
+        })
+        .collect();
+    let polarity: Vec<String> = s
+        .indicators
+        .iter()
+        .map(|i| {
+            format!(
+                "{} ({} is better)",
+                lower_first(&i.label),
+                if i.higher_is == "better" {
+                    "higher"
+                } else {
+                    "lower"
+                }
+            )
+        })
+        .collect();
+    let mut blocks = vec![
+        Block::Table(Table {
+            caption: format!(
+                "Headline indicators by {}: percentage, number answering (n), and whether the group differs from All",
+                lower_first(&s.group_label)
+            ),
+            header,
+            rows,
+            numeric_from: 1,
+        }),
+        Block::Para(text(format!("For each measure: {}.", polarity.join("; ")))),
+    ];
+    if suppressing(s) {
+        blocks.push(Block::Para(suppression_key(s)));
+    }
+    Section {
+        id: "headline".into(),
+        title: "Headline indicators".into(),
+        blocks,
+    }
+}
+
+fn suppression_key(s: &Summary) -> Runs {
+    vec![
+        Span::Code(small(s.min_cell)),
+        Span::Text(format!(
+            ": fewer than {} people; the number is hidden so that nobody can be identified. ",
+            s.min_cell
+        )),
+        Span::Code(GROUP_HIDDEN.into()),
+        Span::Text(format!(
+            ": fewer than {} people in this group answered, so all its figures are hidden. ",
+            s.min_cell
+        )),
+        Span::Code("–".into()),
+        Span::Text(": nobody answered.".into()),
+    ]
+}
+
+fn responses_by_group(s: &Summary) -> Section {
+    let total = s.responses.analysed;
+    let rows = s
+        .responses
+        .by_group
+        .iter()
+        .map(|g| match g.responses {
+            Some(n) => vec![
+                group_head(&g.group),
+                mark(n.to_string()),
+                mark(pct(100.0 * n as f64 / total.max(1) as f64)),
+            ],
+            None => vec![group_head(&g.group), mark(small(s.min_cell)), vec![]],
+        })
+        .collect();
+    let label = lower_first(&s.group_label);
+    Section {
+        id: "responses".into(),
+        title: format!("Responses by {label}"),
+        blocks: vec![Block::Table(Table {
+            caption: format!("Number and share of responses by {label}"),
+            header: vec![text(&s.group_label), text("Responses"), text("Share")],
+            rows,
+            numeric_from: 1,
+        })],
+    }
+}
+
+fn question(s: &Summary, q: &QuestionSummary) -> Vec<Block> {
+    let mut blocks = vec![Block::Heading(q.text.clone())];
+    if q.kind == "text" {
+        let answered = q.answered.get(ALL).copied().flatten();
+        blocks.push(Block::Para(text(format!(
+            "{} people answered this open question. Their answers are not reproduced here because free text can identify people.",
+            answered.map_or_else(|| small(s.min_cell), |n| n.to_string())
+        ))));
+        return blocks;
+    }
+    let mut header = vec![text("Answer")];
+    header.extend(s.groups_and_all().map(group_head));
+    let mut rows: Vec<Vec<Runs>> = q
+        .options
+        .iter()
+        .map(|opt| {
+            std::iter::once(text(opt))
+                .chain(s.groups_and_all().map(|g| {
+                    mark(
+                        q.cell(g, opt)
+                            .map(|c| cell_text(c, s.min_cell))
+                            .unwrap_or_default(),
+                    )
+                }))
+                .collect()
+        })
+        .collect();
+    rows.push(
+        std::iter::once(strong("Base (answered)"))
+            .chain(s.groups_and_all().map(|g| {
+                mark(match q.answered.get(g).copied().flatten() {
+                    Some(n) => n.to_string(),
+                    None => small(s.min_cell),
+                })
+            }))
+            .collect(),
+    );
+    blocks.push(Block::Table(Table {
+        caption: format!(
+            "{}: number choosing each answer (and percentage of those who answered) by {}",
+            q.text,
+            lower_first(&s.group_label)
+        ),
+        header,
+        rows,
+        numeric_from: 1,
+    }));
+    if q.kind == "multi" {
+        blocks.push(Block::Para(text(
+            "People could choose more than one answer, so percentages can add up to more than 100%.",
+        )));
+    }
+    blocks
+}
+
+fn data_quality(s: &Summary) -> Section {
+    let r = &s.responses;
+    let mut blocks = vec![Block::Para(text(format!(
+        "{} read. Removed: {} and {}. Analysed: {}.",
+        plural(r.read, "row was", "rows were"),
+        plural(r.duplicates_removed, "duplicate", "duplicates"),
+        plural(
+            r.incomplete_excluded,
+            "unfinished response",
+            "unfinished responses"
+        ),
+        plural(r.analysed, "response", "responses"),
+    )))];
+    if s.data_quality.is_empty() {
+        blocks.push(Block::Para(text(
+            "No other problems were found in the input.",
+        )));
+    } else {
+        blocks.push(Block::List(
+            s.data_quality.iter().map(|d| text(&d.message)).collect(),
+        ));
+    }
+    Section {
+        id: "data-quality".into(),
+        title: "Data quality".into(),
+        blocks,
+    }
+}
+
+fn inputs(s: &Summary) -> Section {
+    let rows = s
+        .inputs
+        .iter()
+        .map(|i| {
+            vec![
+                text(&i.file),
+                mark(i.rows.to_string()),
+                text(describe_input(i)),
+                vec![Span::Code(i.sha256[..12.min(i.sha256.len())].to_string())],
+            ]
+        })
+        .collect();
+    Section {
+        id: "inputs".into(),
+        title: "Inputs".into(),
+        blocks: vec![Block::Table(Table {
+            caption: "Input files, rows read, where they came from, and the start of each file's SHA-256 fingerprint".into(),
+            header: vec![text("File"), text("Rows"), text("Source"), text("SHA-256 (start)")],
+            rows,
+            numeric_from: 1,
+        })],
+    }
+}
+
+fn method(s: &Summary) -> Section {
+    let mut items = vec![
+        vec![
+            Span::Strong("Base (n).".into()),
+            Span::Text(
+                " A percentage is the share of the people in a group who answered that question. \
+                 People who left a question blank are not in its base. For questions where more than one answer \
+                 could be chosen, the base is everyone who chose at least one."
+                    .into(),
+            ),
+        ],
+        vec![
+            Span::Strong("Intervals and flags.".into()),
+            Span::Text(
+                " Each headline figure has a 95% Wilson score interval: the range in which \
+                 the true figure very probably lies. A group is flagged "
+                    .into(),
+            ),
+            Span::Em("worse".into()),
+            Span::Text(" or ".into()),
+            Span::Em("better".into()),
+            Span::Text(
+                " only when that whole range is on one side of the overall figure (All); otherwise it is treated as similar."
+                    .into(),
+            ),
+        ],
+    ];
+    items.push(if suppressing(s) {
+        vec![
+            Span::Strong("Small numbers.".into()),
+            Span::Text(format!(" Any count from 1 to {} is hidden and shown as ", s.min_cell - 1)),
+            Span::Code(small(s.min_cell)),
+            Span::Text(format!(
+                ". A group with fewer than {} answers to a question has all its figures for that question hidden (",
+                s.min_cell
+            )),
+            Span::Code(GROUP_HIDDEN.into()),
+            Span::Text(").".into()),
+        ]
+    } else {
+        vec![
+            Span::Strong("Small numbers.".into()),
+            Span::Text(" Not suppressed (".into()),
+            Span::Code("--min-cell".into()),
+            Span::Text(" 0 or 1): this report is not for publication.".into()),
+        ]
+    });
+    items.push(vec![
+        Span::Strong("Matching.".into()),
+        Span::Text(
+            " Answers are matched to the survey's options ignoring capitals, spacing and curly \
+             apostrophes. Repeated response IDs count once (the last copy is kept). Names, email addresses and \
+             IDs are dropped before analysis and appear nowhere in this report."
+                .into(),
+        ),
+    ]);
+    Section {
+        id: "method".into(),
+        title: "Method".into(),
+        blocks: vec![Block::List(items)],
+    }
+}
+
+fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [a] => a.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_read_naturally() {
+        let v: Vec<String> = ["a", "b", "c"].map(String::from).to_vec();
+        assert_eq!(join_and(&v), "a, b and c");
+        assert_eq!(join_and(&v[..1]), "a");
+    }
+}

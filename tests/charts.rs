@@ -1,0 +1,266 @@
+//! Charts: fixed SVG output (snapshots), byte-identical PNGs, nothing hidden
+//! drawn as a value, and layouts that hold for 20 groups with long labels.
+
+mod common;
+
+use std::fmt::Write;
+use std::path::Path;
+
+use common::*;
+
+/// (x, y, font size, anchor, text) of every `<text>` in an SVG.
+fn texts(svg: &str) -> Vec<(f64, f64, f64, String, String)> {
+    let attr = |tag: &str, name: &str| -> Option<String> {
+        let i = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+        Some(tag[i..].split('"').next()?.to_string())
+    };
+    svg.split("<text")
+        .skip(1)
+        .filter_map(|chunk| {
+            let (tag, rest) = chunk.split_once('>')?;
+            let body = rest
+                .split("</text>")
+                .next()?
+                .trim()
+                .replace("&quot;", "\"")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&amp;", "&");
+            Some((
+                attr(tag, "x")?.parse().ok()?,
+                attr(tag, "y")?.parse().ok()?,
+                attr(tag, "font-size")?.parse().ok()?,
+                attr(tag, "text-anchor").unwrap_or_default(),
+                body,
+            ))
+        })
+        .collect()
+}
+
+#[test]
+fn svg_snapshots() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    report(&[&sample()], &out, &["--quiet", "--format", "svg,json"]);
+    for id in [
+        "indicators",
+        "heatmap",
+        "q-isolation",
+        "q-role",
+        "q-barriers",
+    ] {
+        let svg = std::fs::read_to_string(out.join(format!("charts/{id}.svg"))).unwrap();
+        insta::assert_snapshot!(format!("svg_{id}"), svg);
+    }
+}
+
+#[test]
+fn charts_are_written_for_every_question_and_are_byte_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    let s = report(&[&sample()], &a, &["--quiet"]);
+    report(&[&sample()], &b, &["--quiet"]);
+    let files: Vec<(String, Vec<u8>)> = tree(&a.join("charts"));
+    assert_eq!(files, tree(&b.join("charts")));
+    let charted = s["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|q| q["kind"] != "text")
+        .count();
+    let (svgs, pngs) = (
+        files.iter().filter(|(f, _)| f.ends_with(".svg")).count(),
+        files.iter().filter(|(f, _)| f.ends_with(".png")).count(),
+    );
+    assert_eq!(
+        svgs,
+        charted + 2,
+        "a chart per question, plus indicators and heatmap"
+    );
+    assert_eq!(pngs, svgs);
+    for (f, bytes) in &files {
+        if f.ends_with(".png") {
+            assert!(bytes.starts_with(b"\x89PNG"), "{f}");
+            // IHDR width is bytes 16..20, big-endian.
+            assert_eq!(
+                u32::from_be_bytes(bytes[16..20].try_into().unwrap()),
+                1600,
+                "{f} is 1600 px wide"
+            );
+        }
+    }
+    let md = std::fs::read_to_string(a.join("report.md")).unwrap();
+    for (f, _) in files.iter().filter(|(f, _)| f.ends_with(".svg")) {
+        assert!(
+            md.contains(&format!("](charts/{f})")),
+            "report.md links {f}"
+        );
+    }
+    // Alt text states the finding, not just the chart's name.
+    assert!(
+        md.contains("![Bexley is worse than All on 4 of 8 measures"),
+        "indicator alt text"
+    );
+}
+
+#[test]
+fn hidden_figures_are_never_drawn_as_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    let s = report(&[&sample()], &out, &["--quiet", "--format", "svg,json"]);
+    // Every percentage text in the heatmap must be a published figure.
+    let svg = std::fs::read_to_string(out.join("charts/heatmap.svg")).unwrap();
+    let shown: Vec<String> = texts(&svg)
+        .into_iter()
+        .map(|t| t.4)
+        .filter(|t| t.ends_with('%') && t.len() <= 4)
+        .collect();
+    let mut published: Vec<String> = vec![];
+    for ind in s["indicators"].as_array().unwrap() {
+        for c in ind["cells"].as_array().unwrap() {
+            if let Some(p) = c["percent"].as_f64() {
+                published.push(format!("{}%", p.round() as i64));
+            }
+        }
+    }
+    for t in shown
+        .iter()
+        .filter(|t| !["0%", "25%", "50%", "75%", "100%"].contains(&t.as_str()))
+    {
+        assert!(
+            published.contains(t),
+            "heatmap shows {t}, which is not a published figure"
+        );
+    }
+    // Cross-borough is small: its cells read "<5", hatched, not a value.
+    assert!(texts(&svg).iter().any(|t| t.4 == "<5"));
+}
+
+/// A survey with 20 groups and long option and group names.
+fn twenty_groups(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let names: Vec<String> = (1..=20)
+        .map(|i| format!("Integrated neighbourhood team number {i:02} of the very long locality"))
+        .collect();
+    let agree = [
+        "Strongly disagree",
+        "Disagree",
+        "Neither agree nor disagree",
+        "Agree",
+        "Strongly agree",
+    ];
+    let supports = [
+        "An extremely long option label that goes on and on, with commas, about protected learning time",
+        "Peer support",
+        "Coaching",
+    ];
+    let mut toml = String::from(
+        "title = \"Twenty areas\"\n[group]\nquestion = \"area\"\nlabel = \"Area\"\nvalues = [\n",
+    );
+    for n in &names {
+        let _ = writeln!(toml, "  {{ name = \"{n}\" }},");
+    }
+    toml.push_str("]\n[[sections]]\nid = \"s\"\ntitle = \"Results\"\n");
+    let _ = write!(
+        toml,
+        "[[questions]]\nid = \"area\"\ntext = \"Area\"\nkind = \"single\"\n\
+         [[questions]]\nid = \"stress\"\ntext = \"I feel stressed\"\nkind = \"likert\"\nsection = \"s\"\noptions = {agree:?}\n\
+         [[questions]]\nid = \"role\"\ntext = \"Role\"\nkind = \"single\"\nsection = \"s\"\noptions = {:?}\n\
+         [[questions]]\nid = \"supports\"\ntext = \"Supports used\"\nkind = \"multi\"\nsection = \"s\"\noptions = {supports:?}\n\
+         [[indicators]]\nid = \"stressed\"\nlabel = \"Feel stressed at work, most or all of the time, according to the staff survey\"\nsection = \"s\"\nquestion = \"stress\"\ncounts = [\"Agree\", \"Strongly agree\"]\nhigher_is = \"worse\"\n",
+        supports
+    );
+    let mut csv = String::from("ID,Area,I feel stressed,Role,Supports used\n");
+    let mut id = 0;
+    for (g, n) in names.iter().enumerate() {
+        for k in 0..12 {
+            id += 1;
+            let s = agree[(g + k) % 5];
+            let role = supports[(g * 7 + k) % 3];
+            let sup = if k % 2 == 0 {
+                format!("{};Coaching;", supports[0])
+            } else {
+                "Peer support;".into()
+            };
+            let _ = writeln!(csv, "{id},{n},{s},\"{role}\",\"{sup}\"");
+        }
+    }
+    let (t, c) = (dir.join("twenty.toml"), dir.join("twenty.csv"));
+    std::fs::write(&t, toml).unwrap();
+    std::fs::write(&c, csv).unwrap();
+    (t, c)
+}
+
+#[test]
+fn twenty_groups_and_long_labels_lay_out_without_overlap() {
+    let dir = tempfile::tempdir().unwrap();
+    let (toml, csv) = twenty_groups(dir.path());
+    let out = dir.path().join("r");
+    let s = report(
+        &[&csv],
+        &out,
+        &[
+            "--quiet",
+            "--format",
+            "svg,json",
+            "--config",
+            toml.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(s["groups"].as_array().unwrap().len(), 20);
+    for id in ["indicators", "heatmap", "q-stress", "q-role", "q-supports"] {
+        let svg = std::fs::read_to_string(out.join(format!("charts/{id}.svg"))).unwrap();
+        let t = texts(&svg);
+        // Nothing runs off the canvas (width from DejaVu Sans' widest glyphs).
+        for (x, _, size, anchor, body) in &t {
+            let w = body.chars().count() as f64 * size * 0.62;
+            let right = match anchor.as_str() {
+                "middle" => x + w / 2.0,
+                "end" => *x,
+                _ => x + w,
+            };
+            assert!(
+                right <= 1600.0 + 1.0,
+                "{id}: \"{body}\" runs off the canvas ({right})"
+            );
+        }
+        // Group labels in the left column never overlap one another.
+        let mut rows: Vec<(f64, f64)> = t
+            .iter()
+            .filter(|(x, _, _, a, body)| {
+                *x < 45.0 && a == "start" && body.contains(". Integrated") && body.ends_with('…')
+            })
+            .map(|(_, y, size, _, _)| (*y, *size))
+            .collect();
+        rows.sort_by(|a, b| a.0.total_cmp(&b.0));
+        if id != "heatmap" && !id.starts_with("indicators") && id != "q-supports" {
+            assert_eq!(rows.len(), 20, "{id}: every group is labelled");
+        }
+        for w in rows.windows(2) {
+            assert!(
+                w[1].0 - w[0].0 >= w[0].1,
+                "{id}: labels at y={} and y={} overlap",
+                w[0].0,
+                w[1].0
+            );
+        }
+        // Long labels are shortened with an ellipsis and numbered, with the
+        // full names in a key, so groups stay distinguishable.
+        assert!(
+            t.iter()
+                .any(|x| x.4.starts_with("20. Integrated") && x.4.ends_with('…')),
+            "{id}: long labels are numbered and shortened"
+        );
+        let key: String = t.iter().map(|x| x.4.as_str()).collect::<Vec<_>>().join(" ");
+        assert!(
+            key.contains(
+                "Key: 1. Integrated neighbourhood team number 01 of the very long locality"
+            ),
+            "{id}: the key names every group"
+        );
+        assert!(t.iter().any(|x| x.4 == "Key:"), "{id}: a key");
+        assert!(
+            key.contains("20. Integrated neighbourhood team number 20 of the very long locality"),
+            "{id}: the key names every group"
+        );
+    }
+}
