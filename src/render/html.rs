@@ -157,6 +157,7 @@ footer { max-width: 1100px; margin: 2rem auto; padding: 0 24px; color: var(--mut
 @page { size: A4; margin: 14mm 12mm; }
 @media print {
   body { font-size: 9.5pt; }
+  .lede, .summary-box { font-size: 11pt; }
   main, header.report, footer { max-width: none; padding: 0; }
   section { break-before: page; }
   section#at-a-glance, section#headline { break-before: auto; }
