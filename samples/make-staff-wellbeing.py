@@ -30,7 +30,7 @@ w.writerow(["Timestamp", "Email Address", "Which Primary Care Network (PCN) do y
             "I would recommend my practice as a place to work",
             "Which wellbeing supports have you used in the last 6 months?", "Anything else you want to tell us?"])
 for n in range(180):
-    pcn = rng.choices(PCNS + [""], weights=[30, 32, 28, 30, 31, 27, 2])[0]
+    pcn = rng.choices(PCNS + [""], weights=[30, 32, 28, 38, 31, 27, 2])[0]
     low = pcn == "North Bexley PCN"
     valued = rng.choices(AGREE, weights=[25, 35, 20, 15, 5] if low else [5, 12, 23, 40, 20])[0]
     burnt = rng.choices(AGREE, weights=[3, 8, 14, 40, 35] if low else [12, 30, 25, 23, 10])[0]

@@ -73,6 +73,12 @@ pub struct ReportArgs {
     /// Hide counts from 1 to N-1 and groups with fewer than N answers. 0 or 1: no suppression (not for publication).
     #[arg(long, default_value_t = 5, value_name = "N")]
     pub min_cell: u32,
+    /// Publish counts rounded to the nearest N (NHS practice is 5); percentages use exact counts.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(2..))]
+    pub round: Option<u32>,
+    /// Put up to N redacted free-text answers per open question in the report (default: none).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub quotes: usize,
     /// Outputs to write, comma-separated.
     #[arg(
         long,

@@ -1,26 +1,13 @@
 //! survey-lens: stakeholder survey exports in, per-group breakdowns out.
 //!
-//! load -> normalise -> analysis -> render, with the `Summary` model as the seam.
 //! This file only parses the command line and hands over to one function per
-//! subcommand in `cmd/`.
-
-mod analysis;
-mod cli;
-mod cmd;
-mod dates;
-mod infer;
-mod load;
-mod normalise;
-mod output;
-mod render;
-mod sample;
-mod summary;
-mod survey;
+//! subcommand in `cmd/`; everything else is in the library (`lib.rs`).
 
 use std::io;
 use std::process::ExitCode;
 
 use clap::Parser;
+use survey_lens::{cli, cmd};
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();

@@ -24,6 +24,8 @@ pub struct Summary {
     /// What a group is called ("Borough").
     pub group_label: String,
     pub min_cell: u32,
+    #[serde(default = "Disclosure::unknown")]
+    pub disclosure: Disclosure,
     pub inputs: Vec<InputInfo>,
     pub responses: Responses,
     /// Groups present, in report order; "All" is not included.
@@ -79,6 +81,24 @@ pub struct GroupCount {
     pub group: String,
     pub responses: Option<u64>,
     pub suppressed: bool,
+    #[serde(default)]
+    pub suppression: Option<String>,
+}
+
+/// The disclosure rules applied, so a reader of the JSON knows what was done.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Disclosure {
+    pub min_cell: u32,
+    /// Published counts rounded to the nearest this (null: exact).
+    pub round: Option<u32>,
+    /// Whether further numbers were hidden so hidden ones cannot be derived.
+    pub secondary_suppression: bool,
+    /// False when `--min-cell` is 0 or 1.
+    pub safe_to_publish: bool,
+    /// "Not for publication: small numbers not suppressed" when not safe.
+    pub banner: Option<String>,
+    /// The rules in words.
+    pub method: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -100,6 +120,15 @@ pub struct QuestionSummary {
     pub answered: IndexMap<String, Option<u64>>,
     /// Every group (and "All") x every option; empty for text questions.
     pub cells: Vec<Cell>,
+    /// Redacted free-text answers (text questions, only with `--quotes`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub quotes: Vec<Quote>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Quote {
+    pub group: String,
+    pub text: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -110,6 +139,10 @@ pub struct Cell {
     pub base: Option<u64>,
     pub percent: Option<f64>,
     pub suppressed: bool,
+    /// Why it is hidden: "small" (1 to min_cell-1), "group" (too few in the
+    /// group), "secondary" (so another hidden number cannot be worked out).
+    #[serde(default)]
+    pub suppression: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -133,6 +166,8 @@ pub struct IndicatorCell {
     /// suppressed, or when the base is 0.
     pub vs_all: Option<String>,
     pub suppressed: bool,
+    #[serde(default)]
+    pub suppression: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -140,6 +175,20 @@ pub struct DataQuality {
     pub kind: String,
     pub message: String,
     pub count: u64,
+}
+
+impl Disclosure {
+    /// For summaries written before disclosure was recorded.
+    fn unknown() -> Disclosure {
+        Disclosure {
+            min_cell: 0,
+            round: None,
+            secondary_suppression: false,
+            safe_to_publish: false,
+            banner: None,
+            method: String::new(),
+        }
+    }
 }
 
 impl Summary {

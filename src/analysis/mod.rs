@@ -2,35 +2,76 @@
 //! comparisons with All, and small-number suppression.
 
 pub mod counts;
+pub mod disclosure;
+pub mod protect;
 pub mod stats;
 
 use anyhow::Result;
 use indexmap::IndexMap;
 
 use crate::normalise::Coded;
+use crate::normalise::text::key;
 use crate::summary::{
-    ALL, Cell, GroupCount, IndicatorCell, IndicatorSummary, InputInfo, QuestionSummary, Responses,
-    SCHEMA, SectionInfo, Summary,
+    ALL, Cell, Disclosure, GroupCount, IndicatorCell, IndicatorSummary, InputInfo, QuestionSummary,
+    Responses, SCHEMA, SectionInfo, Summary,
 };
-use crate::survey::{Kind, Polarity, Template};
+use crate::survey::{Kind, Polarity, Question, Template};
 use counts::Counts;
+use disclosure::{Hidden, Table};
+pub use protect::Policy;
 use stats::{Z95, wilson};
-
-/// The small-number rule: counts from 1 to `min_cell - 1` are not published.
-/// `min_cell` 0 or 1 turns suppression off.
-pub fn is_small(n: u64, min_cell: u32) -> bool {
-    min_cell > 1 && n >= 1 && n < u64::from(min_cell)
-}
 
 fn percent(count: u64, base: u64) -> Option<f64> {
     (base > 0).then(|| 100.0 * count as f64 / base as f64)
 }
 
+/// Option indices of `answers` in question `q`, matched like answers are.
+fn option_indices(q: &Question, answers: &[String]) -> Vec<usize> {
+    let keys: Vec<String> = answers.iter().map(|a| key(a)).collect();
+    q.options
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| keys.contains(&key(o)))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+fn disclosure(p: &Policy) -> Disclosure {
+    let method = if p.suppressing() {
+        let mut m = format!(
+            "Counts from 1 to {} are hidden, and so are all figures of a group with fewer than {} answers. \
+             Where a hidden number could be worked out by subtraction (from a row or column total, or from All \
+             minus the other groups), the next smallest number is hidden too. When exactly one group is hidden, \
+             the next smallest group is hidden with it, because the groups' totals add up to All's.",
+            p.min_cell - 1,
+            p.min_cell
+        );
+        if let Some(r) = p.round.filter(|r| *r > 1) {
+            m.push_str(&format!(
+                " Published counts are rounded to the nearest {r}; percentages are worked out from the exact counts."
+            ));
+        }
+        m
+    } else {
+        "Small numbers are not suppressed (--min-cell 0 or 1).".to_string()
+    };
+    Disclosure {
+        min_cell: p.min_cell,
+        round: p.round.filter(|r| *r > 1),
+        secondary_suppression: p.suppressing(),
+        safe_to_publish: p.suppressing(),
+        banner: (!p.suppressing()).then(|| NOT_FOR_PUBLICATION.to_string()),
+        method,
+    }
+}
+
+pub const NOT_FOR_PUBLICATION: &str = "Not for publication: small numbers not suppressed";
+
 pub fn analyse(
     template: &Template,
     coded: Coded,
     inputs: Vec<InputInfo>,
-    min_cell: u32,
+    policy: Policy,
 ) -> Result<Summary> {
     let c: Counts = counts::count(template, &coded)?;
     let all_slot = coded.group_names.len();
@@ -42,49 +83,99 @@ pub fn analyse(
         .filter(|(i, _)| c.responses[*i] > 0)
         .map(|(i, g)| (i, g.as_str()))
         .collect();
-    let slots: Vec<(usize, &str)> = present.iter().copied().chain([(all_slot, ALL)]).collect();
+    let slot_ids: Vec<usize> = present.iter().map(|(s, _)| *s).chain([all_slot]).collect();
+    let names: Vec<&str> = present.iter().map(|(_, g)| *g).chain([ALL]).collect();
+    let shown = |t: &Table, i: usize| t.hidden[i].is_none();
+    let why = |t: &Table, i: usize| t.hidden[i].map(|h| h.as_str().to_string());
 
-    let by_group = slots
+    let rt = protect::responses(&c.responses, &slot_ids, &policy);
+    let by_group = names
         .iter()
-        .map(|&(s, g)| {
-            let n = c.responses[s];
-            let small = is_small(n, min_cell);
-            GroupCount {
-                group: g.to_string(),
-                responses: (!small).then_some(n),
-                suppressed: small,
-            }
+        .enumerate()
+        .map(|(j, g)| GroupCount {
+            group: g.to_string(),
+            responses: shown(&rt, j).then(|| policy.publish(rt.values[j])),
+            suppressed: !shown(&rt, j),
+            suppression: why(&rt, j),
         })
         .collect();
 
-    let questions = template
-        .analysed_questions()
-        .zip(&c.questions)
-        .map(|(q, qc)| {
-            let answered: IndexMap<String, Option<u64>> = slots
+    let qs: Vec<&Question> = template.analysed_questions().collect();
+    // Each indicator: its question, option sets, and whether it is a plain
+    // sum of that question's cells (published from the question's table).
+    let ind_meta: Vec<(usize, Vec<usize>, Vec<usize>, bool)> = template
+        .indicators
+        .iter()
+        .map(|ind| {
+            let qi = qs
                 .iter()
-                .map(|&(s, g)| {
-                    (
-                        g.to_string(),
-                        (!is_small(qc.base[s], min_cell)).then_some(qc.base[s]),
-                    )
+                .position(|q| q.id == ind.question)
+                .expect("validated");
+            let (counted, excluded) = (
+                option_indices(qs[qi], &ind.counts),
+                option_indices(qs[qi], &ind.base_excludes),
+            );
+            let linear = qs[qi].kind != Kind::Multi || (counted.len() == 1 && excluded.is_empty());
+            (qi, counted, excluded, linear)
+        })
+        .collect();
+    let grids: Vec<Option<protect::Grid>> = qs
+        .iter()
+        .zip(&c.questions)
+        .enumerate()
+        .map(|(qi, (q, qc))| {
+            let links: Vec<protect::Link> = ind_meta
+                .iter()
+                .zip(&c.indicators)
+                .filter(|((i, _, _, linear), _)| *i == qi && *linear)
+                .map(|((_, counted, excluded, _), ic)| protect::Link {
+                    counts: ic,
+                    counted: counted.clone(),
+                    excluded: excluded.clone(),
+                })
+                .collect();
+            (q.kind != Kind::Text)
+                .then(|| protect::question(qc, &slot_ids, q.kind != Kind::Multi, &links, &policy))
+        })
+        .collect();
+
+    let questions = qs
+        .iter()
+        .zip(&c.questions)
+        .zip(&grids)
+        .map(|((q, qc), grid)| {
+            let answered: IndexMap<String, Option<u64>> = names
+                .iter()
+                .enumerate()
+                .map(|(j, g)| {
+                    let b = qc.base[slot_ids[j]];
+                    let hidden = match grid {
+                        Some(gr) => gr.base_hidden(j).is_some(),
+                        None => policy.small(b),
+                    };
+                    (g.to_string(), (!hidden).then(|| policy.publish(b)))
                 })
                 .collect();
             let mut cells = Vec::new();
-            if q.kind != Kind::Text {
-                for &(s, g) in &slots {
-                    let base = qc.base[s];
-                    let group_small = is_small(base, min_cell);
+            if let Some(gr) = grid {
+                for (j, g) in names.iter().enumerate() {
+                    let b = qc.base[slot_ids[j]];
+                    let base_shown = gr.base_hidden(j).is_none();
                     for (oi, opt) in q.options.iter().enumerate() {
-                        let n = qc.options[oi][s];
-                        let small = group_small || is_small(n, min_cell);
+                        let n = qc.options[oi][slot_ids[j]];
+                        let hidden = gr.cell_hidden(oi, j);
                         cells.push(Cell {
                             group: g.to_string(),
                             option: opt.clone(),
-                            count: (!small).then_some(n),
-                            base: (!group_small).then_some(base),
-                            percent: if small { None } else { percent(n, base) },
-                            suppressed: small,
+                            count: hidden.is_none().then(|| policy.publish(n)),
+                            base: base_shown.then(|| policy.publish(b)),
+                            percent: if hidden.is_none() {
+                                percent(n, b)
+                            } else {
+                                None
+                            },
+                            suppressed: hidden.is_some(),
+                            suppression: hidden.map(|h| h.as_str().to_string()),
                         });
                     }
                 }
@@ -97,6 +188,7 @@ pub fn analyse(
                 options: q.options.clone(),
                 answered,
                 cells,
+                quotes: vec![],
             }
         })
         .collect();
@@ -105,38 +197,65 @@ pub fn analyse(
         .indicators
         .iter()
         .zip(&c.indicators)
-        .map(|(ind, ic)| {
-            let all_n = ic.count[all_slot];
-            let all_b = ic.base[all_slot];
-            let all_hidden = is_small(all_b, min_cell) || is_small(all_n, min_cell);
-            let all_pct = if all_hidden {
-                None
+        .zip(&ind_meta)
+        .map(|((ind, ic), (qi, counted, excluded, linear))| {
+            let grid = grids[*qi]
+                .as_ref()
+                .expect("indicators are never on text questions");
+            // (count hidden?, base hidden?) per column.
+            let status: Vec<(Option<Hidden>, Option<Hidden>)> = if *linear {
+                let nth = ind_meta[..]
+                    .iter()
+                    .zip(&template.indicators)
+                    .take_while(|(_, other)| other.id != ind.id)
+                    .filter(|((q, _, _, l), _)| q == qi && *l)
+                    .count();
+                let (count, base) = &grid.links[nth];
+                (0..names.len())
+                    .map(|j| (grid.t.hidden[count[j]], grid.t.hidden[base[j]]))
+                    .collect()
             } else {
-                percent(all_n, all_b)
+                let g = protect::indicator(ic, &slot_ids, grid, counted, excluded, &policy);
+                (0..names.len())
+                    .map(|j| (g.cell_hidden(0, j), g.base_hidden(j)))
+                    .collect()
             };
-            let cells = slots
+            let all = names.len() - 1;
+            let all_pct = status[all]
+                .0
+                .is_none()
+                .then(|| percent(ic.count[all_slot], ic.base[all_slot]))
+                .flatten();
+            let cells = names
                 .iter()
-                .map(|&(s, g)| {
-                    let (n, b) = (ic.count[s], ic.base[s]);
-                    let base_small = is_small(b, min_cell);
-                    let small = base_small || is_small(n, min_cell);
-                    let ci = if small {
+                .enumerate()
+                .map(|(j, name)| {
+                    let (n, b) = (ic.count[slot_ids[j]], ic.base[slot_ids[j]]);
+                    let (hidden, base_hidden) = status[j];
+                    let hidden = hidden.or(base_hidden);
+                    let base_shown = base_hidden.is_none();
+                    let ci = if hidden.is_some() {
                         None
                     } else {
                         wilson(n, b, Z95).map(|(l, h)| [100.0 * l, 100.0 * h])
                     };
-                    let vs_all = match (s == all_slot, ci, all_pct) {
+                    let vs_all = match (j == all, ci, all_pct) {
                         (false, Some([lo, hi]), Some(p)) => Some(compare(lo, hi, p, ind.higher_is)),
                         _ => None,
                     };
                     IndicatorCell {
-                        group: g.to_string(),
-                        count: (!small).then_some(n),
-                        base: (!base_small).then_some(b),
-                        percent: if small { None } else { percent(n, b) },
+                        group: name.to_string(),
+                        count: hidden.is_none().then(|| policy.publish(n)),
+                        base: base_shown.then(|| policy.publish(b)),
+                        percent: if hidden.is_none() {
+                            percent(n, b)
+                        } else {
+                            None
+                        },
                         ci95: ci,
                         vs_all: vs_all.map(str::to_string),
-                        suppressed: small,
+                        suppressed: hidden.is_some(),
+                        suppression: hidden.map(|h| h.as_str().to_string()),
                     }
                 })
                 .collect();
@@ -159,7 +278,8 @@ pub fn analyse(
         generated_by: format!("survey-lens {}", env!("CARGO_PKG_VERSION")),
         population: template.population.clone(),
         group_label: template.group.label.clone(),
-        min_cell,
+        min_cell: policy.min_cell,
+        disclosure: disclosure(&policy),
         inputs,
         responses: Responses {
             read,
@@ -202,13 +322,17 @@ mod tests {
 
     #[test]
     fn small_number_rule() {
-        assert!(!is_small(0, 5));
-        assert!(is_small(1, 5));
-        assert!(is_small(4, 5));
-        assert!(!is_small(5, 5));
-        assert!(!is_small(1, 0));
-        assert!(!is_small(1, 1));
-        assert!(is_small(1, 2));
+        let p = |min_cell| Policy {
+            min_cell,
+            round: None,
+        };
+        assert!(!p(5).small(0));
+        assert!(p(5).small(1));
+        assert!(p(5).small(4));
+        assert!(!p(5).small(5));
+        assert!(!p(0).small(1));
+        assert!(!p(1).small(1));
+        assert!(p(2).small(1));
     }
 
     #[test]

@@ -25,7 +25,11 @@ pub fn run(args: ReportArgs) -> Result<()> {
     let opts = load::Options {
         sheet: args.sheet.clone(),
     };
-    let summary = summarise(&template, &args.inputs, &opts, args.min_cell)?;
+    let policy = analysis::Policy {
+        min_cell: args.min_cell,
+        round: args.round,
+    };
+    let summary = summarise(&template, &args.inputs, &opts, policy)?;
 
     let wants = |f: Format| args.format.contains(&f);
     let planned = render::charts::plan(&summary);
@@ -106,7 +110,7 @@ pub fn summarise(
     template: &Template,
     inputs: &[PathBuf],
     opts: &load::Options,
-    min_cell: u32,
+    policy: analysis::Policy,
 ) -> Result<Summary> {
     let mut norm = Normaliser::new(template);
     let mut infos = Vec::with_capacity(inputs.len());
@@ -126,7 +130,7 @@ pub fn summarise(
             template.title
         );
     }
-    analysis::analyse(template, norm.finish(), infos, min_cell)
+    analysis::analyse(template, norm.finish(), infos, policy)
 }
 
 /// Colour only on a terminal, and never when `NO_COLOR` is set to anything

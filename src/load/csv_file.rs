@@ -6,7 +6,6 @@
 //! delimited)" works even when its first non-ASCII byte is far down the file.
 
 use std::cell::Cell;
-use std::fs::File;
 use std::io::{self, BufReader, Cursor, Read};
 use std::path::Path;
 
@@ -36,7 +35,7 @@ impl<R: Read> Read for Hashing<'_, R> {
 
 pub(super) fn read(
     path: &Path,
-    file: File,
+    file: impl Read,
     head: Vec<u8>,
     enc: Encoding,
     sink: &mut dyn Sink,

@@ -11,7 +11,7 @@ pub mod sniff;
 mod xlsx;
 
 use std::fs::File;
-use std::io::{self, Read};
+use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
@@ -68,33 +68,45 @@ pub fn read(path: &Path, opts: &Options, sink: &mut dyn Sink) -> Result<InputInf
             path.display()
         );
     }
-    if meta.len() == 0 {
+    let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    read_from(path, file, opts, sink)
+}
+
+/// Reads an export from any seekable source; `path` only names it in
+/// messages. Only the first bytes are read before the kind of file is known,
+/// so a video or an archive is refused without reading it all.
+pub fn read_from<R: Read + Seek>(
+    path: &Path,
+    mut src: R,
+    opts: &Options,
+    sink: &mut dyn Sink,
+) -> Result<InputInfo> {
+    let head = read_head(&mut src).with_context(|| format!("cannot read {}", path.display()))?;
+    if head.is_empty() {
         bail!(
             "{} is empty (0 bytes): expected a survey export with a header row and one row per response",
             path.display()
         );
     }
-    let mut file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-    let head = read_head(&mut file).with_context(|| format!("cannot read {}", path.display()))?;
     match sniff(&head).map_err(|what| anyhow::anyhow!("{} is {what}", path.display()))? {
         Kind::Zip => {
-            drop(file);
-            let sha256 = sha256_file(path)?;
-            xlsx::read(path, opts, sha256, sink)
+            src.seek(SeekFrom::Start(0))?;
+            let sha256 = sha256_of(&mut src)?;
+            src.seek(SeekFrom::Start(0))?;
+            xlsx::read(path, src, opts, sha256, sink)
         }
-        Kind::Text(enc) => csv_file::read(path, file, head, enc, sink),
+        Kind::Text(enc) => csv_file::read(path, src, head, enc, sink),
     }
 }
 
-fn read_head(file: &mut File) -> io::Result<Vec<u8>> {
+fn read_head(src: &mut impl Read) -> io::Result<Vec<u8>> {
     let mut head = Vec::with_capacity(HEAD_LEN);
-    file.by_ref().take(HEAD_LEN as u64).read_to_end(&mut head)?;
+    src.take(HEAD_LEN as u64).read_to_end(&mut head)?;
     Ok(head)
 }
 
-fn sha256_file(path: &Path) -> Result<String> {
+fn sha256_of(f: &mut impl Read) -> Result<String> {
     let mut h = Sha256::new();
-    let mut f = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
     let mut buf = vec![0u8; 1 << 16];
     loop {
         let n = f.read(&mut buf)?;

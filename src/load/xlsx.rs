@@ -1,7 +1,6 @@
 //! Excel workbooks (.xlsx), as Microsoft Forms exports them, read with calamine.
 
-use std::fs::File;
-use std::io::BufReader;
+use std::io::{BufReader, Read, Seek};
 use std::path::Path;
 
 use anyhow::{Result, bail};
@@ -12,15 +11,15 @@ use super::{Described, Options, RowNo, Sink, feed, file_name, info};
 use crate::dates::excel_serial_to_iso;
 use crate::summary::InputInfo;
 
-pub(super) fn read(
+pub(super) fn read<R: Read + Seek>(
     path: &Path,
+    src: R,
     opts: &Options,
     sha256: String,
     sink: &mut dyn Sink,
 ) -> Result<InputInfo> {
     let name = file_name(path);
-    let file = File::open(path)?;
-    let mut wb: Xlsx<_> = Xlsx::new(BufReader::new(file)).map_err(|e| {
+    let mut wb: Xlsx<_> = Xlsx::new(BufReader::new(src)).map_err(|e| {
         anyhow::anyhow!(
             "{} is a zip archive but not a readable Excel workbook ({e}). \
              If it is a workbook, it may be damaged or cut short: export it again",

@@ -9,7 +9,8 @@ use crate::normalise::plural;
 use crate::normalise::text::lower_first;
 use crate::render::charts::Chart;
 use crate::render::{
-    GROUP_HIDDEN, cell_text, describe_input, flag, indicator_text, pct, small, suppressing,
+    GROUP_HIDDEN, SECONDARY, cell_text, describe_input, flag, hidden_mark, indicator_text, pct,
+    small, suppressing,
 };
 use crate::summary::{ALL, QuestionSummary, Summary};
 
@@ -292,6 +293,10 @@ fn suppression_key(s: &Summary) -> Runs {
             ": fewer than {} people in this group answered, so all its figures are hidden. ",
             s.min_cell
         )),
+        Span::Code(SECONDARY.into()),
+        Span::Text(
+            ": hidden so that another hidden number cannot be worked out from the totals. ".into(),
+        ),
         Span::Code("–".into()),
         Span::Text(": nobody answered.".into()),
     ]
@@ -309,7 +314,11 @@ fn responses_by_group(s: &Summary) -> Section {
                 mark(n.to_string()),
                 mark(pct(100.0 * n as f64 / total.max(1) as f64)),
             ],
-            None => vec![group_head(&g.group), mark(small(s.min_cell)), vec![]],
+            None => vec![
+                group_head(&g.group),
+                mark(hidden_mark(g.suppression.as_deref(), s.min_cell)),
+                vec![],
+            ],
         })
         .collect();
     let label = lower_first(&s.group_label);
@@ -357,7 +366,15 @@ fn question(s: &Summary, q: &QuestionSummary) -> Vec<Block> {
             .chain(s.groups_and_all().map(|g| {
                 mark(match q.answered.get(g).copied().flatten() {
                     Some(n) => n.to_string(),
-                    None => small(s.min_cell),
+                    // The base is hidden with its group: say why, as the cells do.
+                    None => {
+                        let why = q
+                            .cells
+                            .iter()
+                            .find(|c| c.group == g)
+                            .and_then(|c| c.suppression.as_deref());
+                        hidden_mark(why.filter(|w| *w == "secondary"), s.min_cell)
+                    }
                 })
             }))
             .collect(),
@@ -464,14 +481,13 @@ fn method(s: &Summary) -> Section {
     items.push(if suppressing(s) {
         vec![
             Span::Strong("Small numbers.".into()),
-            Span::Text(format!(" Any count from 1 to {} is hidden and shown as ", s.min_cell - 1)),
+            Span::Text(format!(" {} Marks: ", s.disclosure.method)),
             Span::Code(small(s.min_cell)),
-            Span::Text(format!(
-                ". A group with fewer than {} answers to a question has all its figures for that question hidden (",
-                s.min_cell
-            )),
+            Span::Text(" a small count, ".into()),
             Span::Code(GROUP_HIDDEN.into()),
-            Span::Text(").".into()),
+            Span::Text(" a group too small to show, ".into()),
+            Span::Code(SECONDARY.into()),
+            Span::Text(" hidden to protect another number.".into()),
         ]
     } else {
         vec![

@@ -26,11 +26,24 @@ pub fn small(min_cell: u32) -> String {
 /// Marker for a group whose base is too small to show anything.
 pub const GROUP_HIDDEN: &str = "*";
 
+/// Marker for a number hidden only so that another cannot be worked out.
+pub const SECONDARY: &str = "[c]";
+
+/// How a hidden number is shown: `[c]` when hidden to protect another,
+/// `*` for a group too small to show, otherwise `<N`.
+pub fn hidden_mark(suppression: Option<&str>, min_cell: u32) -> String {
+    match suppression {
+        Some("secondary") => SECONDARY.into(),
+        Some("group") => GROUP_HIDDEN.into(),
+        _ => small(min_cell),
+    }
+}
+
 /// Text of one crosstab cell: `12 (34%)`, `<5`, `*`, or `0` with no base.
 pub fn cell_text(c: &Cell, min_cell: u32) -> String {
     match (c.base, c.count, c.percent) {
         (None, _, _) => GROUP_HIDDEN.into(),
-        (Some(_), None, _) => small(min_cell),
+        (Some(_), None, _) => hidden_mark(c.suppression.as_deref(), min_cell),
         (Some(_), Some(n), Some(p)) => format!("{n} ({})", pct(p)),
         (Some(_), Some(n), None) => n.to_string(),
     }
@@ -41,7 +54,10 @@ pub fn indicator_text(c: &IndicatorCell, min_cell: u32) -> String {
     match (c.base, c.percent) {
         (None, _) => GROUP_HIDDEN.into(),
         (Some(0), _) => "–".into(),
-        (Some(b), None) => format!("{} (n={b})", small(min_cell)),
+        (Some(b), None) => format!(
+            "{} (n={b})",
+            hidden_mark(c.suppression.as_deref(), min_cell)
+        ),
         (Some(b), Some(p)) => format!("{} (n={b})", pct(p)),
     }
 }

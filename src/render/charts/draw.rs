@@ -182,11 +182,7 @@ pub fn stacked<DB: DrawingBackend>(
         match q.answered.get(g).copied().flatten() {
             None => {
                 p.hatch((x0, b0), (x1, b1))?;
-                p.boxed_text(
-                    &format!("fewer than {} answered: hidden", s.min_cell),
-                    ((x0 + x1) / 2, yc),
-                    20,
-                )?;
+                p.boxed_text("hidden to protect small numbers", ((x0 + x1) / 2, yc), 20)?;
             }
             Some(0) => p.text("no answers", (x0 + 8, yc), 20, MUTED, HPos::Left, false)?,
             Some(n) => {
@@ -311,11 +307,7 @@ pub fn diverging_bars<DB: DrawingBackend>(
         match q.answered.get(*g).copied().flatten() {
             None => {
                 p.hatch((x0, b0), (x1, b1))?;
-                p.boxed_text(
-                    &format!("fewer than {} answered: hidden", s.min_cell),
-                    (xc, yc),
-                    20,
-                )?;
+                p.boxed_text("hidden to protect small numbers", (xc, yc), 20)?;
             }
             Some(0) => p.text("no answers", (x0 + 8, yc), 20, MUTED, HPos::Left, false)?,
             Some(nb) if split(g).is_some_and(|(_, _, v)| v.iter().all(Option::is_none)) => {
