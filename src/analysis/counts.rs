@@ -277,6 +277,8 @@ mod tests {
             answers,
             duplicates_removed: 0,
             notes: vec![],
+            texts: vec![],
+            names: vec![],
         }
     }
 

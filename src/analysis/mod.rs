@@ -4,6 +4,7 @@
 pub mod counts;
 pub mod disclosure;
 pub mod protect;
+pub mod quotes;
 pub mod stats;
 
 use anyhow::Result;
@@ -13,7 +14,7 @@ use crate::normalise::Coded;
 use crate::normalise::text::key;
 use crate::summary::{
     ALL, Cell, Disclosure, GroupCount, IndicatorCell, IndicatorSummary, InputInfo, QuestionSummary,
-    Responses, SCHEMA, SectionInfo, Summary,
+    Quote, Responses, SCHEMA, SectionInfo, Summary,
 };
 use crate::survey::{Kind, Polarity, Question, Template};
 use counts::Counts;
@@ -143,7 +144,8 @@ pub fn analyse(
         .iter()
         .zip(&c.questions)
         .zip(&grids)
-        .map(|((q, qc), grid)| {
+        .enumerate()
+        .map(|(qi, ((q, qc), grid))| {
             let answered: IndexMap<String, Option<u64>> = names
                 .iter()
                 .enumerate()
@@ -186,9 +188,9 @@ pub fn analyse(
                 kind: q.kind.as_str().into(),
                 section: q.section.clone(),
                 options: q.options.clone(),
+                quotes: pick_quotes(&coded, qi, qc, &slot_ids, &names, &rt, &policy),
                 answered,
                 cells,
-                quotes: vec![],
             }
         })
         .collect();
@@ -304,6 +306,51 @@ pub fn analyse(
     })
 }
 
+/// Redacted quotes for text question `qi`, only from groups whose figures
+/// are published for it (never from a group below min-cell).
+fn pick_quotes(
+    coded: &Coded,
+    qi: usize,
+    qc: &counts::QuestionCounts,
+    slot_ids: &[usize],
+    names: &[&str],
+    responses: &Table,
+    policy: &Policy,
+) -> Vec<Quote> {
+    let Some(texts) = coded
+        .texts
+        .get(qi)
+        .filter(|t| !t.is_empty() && policy.quotes > 0)
+    else {
+        return vec![];
+    };
+    let publishable = |code: u32| -> Option<usize> {
+        let j = slot_ids.iter().position(|&s| s == code as usize)?;
+        let ok = responses.hidden[j].is_none()
+            && !policy.small(qc.base[slot_ids[j]])
+            && qc.base[slot_ids[j]] > 0;
+        ok.then_some(j)
+    };
+    let candidates: Vec<(usize, &str)> = texts
+        .iter()
+        .enumerate()
+        .filter_map(|(row, t)| Some((row, t.as_deref()?)))
+        .filter(|(row, _)| publishable(coded.group[*row]).is_some())
+        .collect();
+    let everyone = quotes::Names::new(coded.names.iter().flatten());
+    quotes::choose(candidates, policy.quotes)
+        .into_iter()
+        .map(|row| Quote {
+            group: names[publishable(coded.group[row]).expect("filtered")].to_string(),
+            text: quotes::redact(
+                texts[row].as_deref().unwrap_or_default(),
+                coded.names.get(row).map_or(&[][..], Vec::as_slice),
+                &everyone,
+            ),
+        })
+        .collect()
+}
+
 /// "worse"/"better" when the group's interval lies wholly on one side of All's
 /// percentage, "similar" when it overlaps.
 fn compare(lo: f64, hi: f64, all_pct: f64, higher_is: Polarity) -> &'static str {
@@ -325,6 +372,7 @@ mod tests {
         let p = |min_cell| Policy {
             min_cell,
             round: None,
+            quotes: 0,
         };
         assert!(!p(5).small(0));
         assert!(p(5).small(1));

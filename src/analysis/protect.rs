@@ -15,6 +15,8 @@ pub struct Policy {
     /// Publish counts rounded to the nearest `round` (percentages are still
     /// computed from the exact counts).
     pub round: Option<u32>,
+    /// Redacted free-text quotes per open question (0: none).
+    pub quotes: usize,
 }
 
 impl Policy {
@@ -338,6 +340,7 @@ mod tests {
     const P: Policy = Policy {
         min_cell: 5,
         round: None,
+        quotes: 0,
     };
 
     #[test]
@@ -360,6 +363,7 @@ mod tests {
         let p = Policy {
             min_cell: 5,
             round: Some(5),
+            quotes: 0,
         };
         assert_eq!(
             [0, 2, 3, 7, 8, 12, 13].map(|n| p.publish(n)),

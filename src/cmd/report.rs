@@ -28,6 +28,7 @@ pub fn run(args: ReportArgs) -> Result<()> {
     let policy = analysis::Policy {
         min_cell: args.min_cell,
         round: args.round,
+        quotes: args.quotes,
     };
     let summary = summarise(&template, &args.inputs, &opts, policy)?;
 
@@ -113,6 +114,9 @@ pub fn summarise(
     policy: analysis::Policy,
 ) -> Result<Summary> {
     let mut norm = Normaliser::new(template);
+    if policy.quotes > 0 {
+        norm = norm.keep_text();
+    }
     let mut infos = Vec::with_capacity(inputs.len());
     for path in inputs {
         infos.push(load::read(path, opts, &mut norm)?);

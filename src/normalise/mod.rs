@@ -49,12 +49,19 @@ pub struct Coded {
     pub answers: Vec<Answers>,
     pub duplicates_removed: u64,
     pub notes: Vec<DataQuality>,
+    /// Free-text answers per analysed question and row (text questions only,
+    /// and only when quotes were asked for).
+    pub texts: Vec<Vec<Option<String>>>,
+    /// Each row's own name parts, for redacting quotes (only with quotes).
+    pub names: Vec<Vec<String>>,
 }
 
 /// How one file's columns map onto the template.
 struct FilePlan {
     group_col: usize,
     id_col: Option<usize>,
+    /// Identity columns holding a person's name, for redaction.
+    name_cols: Vec<usize>,
     /// Per analysed question: the column holding it in this file.
     question_cols: Vec<Option<usize>>,
 }
@@ -199,9 +206,17 @@ pub struct Normaliser<'t> {
     unclaimed: BTreeMap<String, u64>,
     repeated: BTreeMap<String, u64>,
     found: Vec<bool>,
+    keep_text: bool,
 }
 
 impl<'t> Normaliser<'t> {
+    /// Also keeps free-text answers and respondents' names, for `--quotes`.
+    /// Off by default: free text is personal data and costs memory.
+    pub fn keep_text(mut self) -> Self {
+        self.keep_text = true;
+        self
+    }
+
     pub fn new(template: &'t Template) -> Self {
         let qs: Vec<_> = template.analysed_questions().collect();
         let option_keys: Vec<Vec<String>> = qs
@@ -245,7 +260,10 @@ impl<'t> Normaliser<'t> {
                 answers: qs.iter().map(|q| Answers::new(q.kind)).collect(),
                 duplicates_removed: 0,
                 notes: Vec::new(),
+                texts: vec![Vec::new(); qs.len()],
+                names: Vec::new(),
             },
+            keep_text: false,
             option_keys,
             other_option,
             group_keys,
@@ -298,9 +316,15 @@ impl Sink for Normaliser<'_> {
             }
         }
         self.file = header.file.clone();
+        let name_cols = (0..header.columns.len())
+            .filter(|&i| {
+                plan.uses[i] == ColumnUse::Identity && key(&header.columns[i]).contains("name")
+            })
+            .collect();
         self.plan = Some(FilePlan {
             group_col,
             id_col: plan.id_col,
+            name_cols,
             question_cols: plan.question_cols,
         });
         Ok(())
@@ -329,6 +353,17 @@ impl Sink for Normaliser<'_> {
         for (qi, col) in plan.question_cols.iter().enumerate() {
             let cell = col.and_then(|c| rec.get(c)).unwrap_or("");
             self.code_answer(qi, cell, target);
+        }
+        if self.keep_text {
+            let name: Vec<String> = plan
+                .name_cols
+                .iter()
+                .filter_map(|&c| rec.get(c))
+                .flat_map(|n| n.split_whitespace())
+                .filter(|w| w.chars().count() >= 2 && !w.eq_ignore_ascii_case("anonymous"))
+                .map(str::to_string)
+                .collect();
+            put(&mut self.out.names, target, name);
         }
         self.plan = Some(plan);
         Ok(())
@@ -362,6 +397,12 @@ impl Normaliser<'_> {
         if let Answers::Text(v) = &mut self.out.answers[qi] {
             // Free text is never cached: nearly every value is distinct.
             put(v, target, !cell.trim().is_empty());
+            if self.keep_text {
+                let text = Some(cell.trim())
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_string);
+                put(&mut self.out.texts[qi], target, text);
+            }
             return;
         }
         if !self.caches[qi].contains_key(cell) {

@@ -338,10 +338,29 @@ fn question(s: &Summary, q: &QuestionSummary) -> Vec<Block> {
     let mut blocks = vec![Block::Heading(q.text.clone())];
     if q.kind == "text" {
         let answered = q.answered.get(ALL).copied().flatten();
-        blocks.push(Block::Para(text(format!(
-            "{} people answered this open question. Their answers are not reproduced here because free text can identify people.",
-            answered.map_or_else(|| small(s.min_cell), |n| n.to_string())
-        ))));
+        let n = answered.map_or_else(|| small(s.min_cell), |n| n.to_string());
+        if q.quotes.is_empty() {
+            blocks.push(Block::Para(text(format!(
+                "{n} people answered this open question. Their answers are not reproduced here because free text can identify people."
+            ))));
+        } else {
+            blocks.push(Block::Para(text(format!(
+                "{n} people answered this open question. {} of their answers, chosen at random and with names, \
+                 email addresses, phone numbers, NHS numbers and postcodes removed automatically:",
+                q.quotes.len()
+            ))));
+            blocks.push(Block::List(
+                q.quotes
+                    .iter()
+                    .map(|qt| {
+                        vec![
+                            Span::Text(format!("\u{201c}{}\u{201d} ", qt.text)),
+                            Span::Em(format!("({})", qt.group)),
+                        ]
+                    })
+                    .collect(),
+            ));
+        }
         return blocks;
     }
     let mut header = vec![text("Answer")];
