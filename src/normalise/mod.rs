@@ -639,11 +639,13 @@ pub fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// `"a", "b"`, at most twenty names (a 5,000-column export stays readable).
 fn list<'a>(items: impl Iterator<Item = &'a str>) -> String {
-    items
-        .map(|s| format!("\"{s}\""))
-        .collect::<Vec<_>>()
-        .join(", ")
+    let all: Vec<String> = items.map(|s| format!("\"{s}\"")).collect();
+    match all.len() {
+        n if n > 20 => format!("{} and {} more", all[..20].join(", "), n - 20),
+        _ => all.join(", "),
+    }
 }
 
 /// `"a" (3), "b" (1)`, most frequent first, at most ten values.

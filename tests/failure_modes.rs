@@ -1,0 +1,255 @@
+//! Files that are not survey exports, or are exports at their worst. Each
+//! must end in a clear error or a correct report: never a panic, a hang or
+//! running out of memory. (Crashes found by fuzzing land here too.)
+
+mod common;
+
+use std::fmt::Write as _;
+use std::io::Write;
+use std::path::Path;
+use std::time::Duration;
+
+use common::*;
+use predicates::prelude::*;
+
+/// Runs `report`; returns (exit code, stderr). Never more than 60 s.
+fn run(input: &Path, dir: &Path, extra: &[&str]) -> (i32, String) {
+    let o = bin()
+        .arg("report")
+        .arg(input)
+        .arg("--out")
+        .arg(dir.join("out"))
+        .args(["--format", "json"])
+        .args(extra)
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(!err.contains("panicked"), "panic: {err}");
+    (o.status.code().unwrap_or(-1), err)
+}
+
+fn sample_text() -> String {
+    std::fs::read_to_string(sample()).unwrap()
+}
+
+#[test]
+fn a_video_is_refused_from_its_first_bytes_without_reading_to_the_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("lecture.mp4");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    // The writer sends an MP4 header and never ends the stream: a loader that
+    // read on to the end would wait forever.
+    let path = fifo.clone();
+    let writer = std::thread::spawn(move || {
+        let mut f = std::fs::OpenOptions::new().write(true).open(path).unwrap();
+        let mut chunk = b"\0\0\0\x20ftypisom\0\0\x02\0isomiso2avc1mp41".to_vec();
+        chunk.resize(256 * 1024, 0x5a);
+        let _ = f.write_all(&chunk);
+        std::thread::sleep(Duration::from_secs(90));
+    });
+    let (code, err) = run(&fifo, dir.path(), &[]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("lecture.mp4") && err.contains("video"),
+        "{err}"
+    );
+    drop(writer);
+}
+
+#[test]
+fn a_large_zip_that_is_not_a_workbook_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("photos.zip");
+    // A local-file signature, 64 MB of data, and an empty central directory.
+    let mut bytes = b"PK\x03\x04".to_vec();
+    bytes.resize(64 << 20, 0);
+    bytes.extend_from_slice(b"PK\x05\x06\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0");
+    std::fs::write(&f, bytes).unwrap();
+    let (code, err) = run(&f, dir.path(), &[]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("zip archive but not a readable Excel workbook"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_large_genuine_export_still_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("big.csv");
+    bin()
+        .args(["sample", "--rows", "100000", "--seed", "3", "-o"])
+        .arg(&f)
+        .assert()
+        .success();
+    assert!(std::fs::metadata(&f).unwrap().len() > 40 << 20);
+    let (code, err) = run(&f, dir.path(), &[]);
+    assert_eq!(code, 0, "{err}");
+    let s = read_json(&dir.path().join("out/summary.json"));
+    assert_eq!(s["responses"]["analysed"], 100_000);
+}
+
+#[test]
+fn binary_files_and_nul_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rng_state = 1u64;
+    let random: Vec<u8> = (0..100_000)
+        .map(|_| {
+            rng_state = rng_state.wrapping_mul(6364136223846793005).wrapping_add(1);
+            (rng_state >> 56) as u8
+        })
+        .collect();
+    let f = dir.path().join("random.bin");
+    std::fs::write(&f, &random).unwrap();
+    let (code, err) = run(&f, dir.path(), &[]);
+    assert_eq!(code, 1);
+    assert!(err.contains("binary file"), "{err}");
+
+    // NUL bytes in the header: refused as binary.
+    let f = dir.path().join("nul-head.csv");
+    std::fs::write(&f, sample_text().replacen("ID", "I\0D", 1)).unwrap();
+    let (code, err) = run(&f, dir.path(), &[]);
+    assert_eq!((code, err.contains("NUL")), (1, true), "{err}");
+
+    // A NUL byte deep in a free-text answer, past the sniffed head: the file
+    // is a real export with a stray byte, so it is read.
+    let mut text = sample_text();
+    let at = text.rfind("Thank you for asking.").unwrap();
+    text.insert(at, '\0');
+    assert!(at > 64 * 1024);
+    let f = dir.path().join("nul-late.csv");
+    std::fs::write(&f, text).unwrap();
+    let (code, err) = run(&f, dir.path(), &[]);
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn unterminated_quote_names_the_file_and_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut lines: Vec<String> = sample_text().lines().take(20).map(String::from).collect();
+    lines[10] = lines[10]
+        .replacen(",Lewisham,", ",\"Lewisham,", 1)
+        .replacen(",Southwark,", ",\"Southwark,", 1);
+    lines[10] = format!(
+        "{},\"never closed",
+        lines[10].split(',').take(8).collect::<Vec<_>>().join(",")
+    );
+    let f = dir.path().join("quote.csv");
+    std::fs::write(&f, lines.join("\n")).unwrap();
+    let (code, err) = run(&f, dir.path(), &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("quote.csv row 11"), "{err}");
+}
+
+#[test]
+fn a_one_megabyte_cell_is_just_a_long_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = sample_text();
+    let mut rdr = csv::Reader::from_reader(text.as_bytes());
+    let header = rdr.headers().unwrap().clone();
+    let mut w = csv::Writer::from_writer(vec![]);
+    w.write_record(&header).unwrap();
+    for (i, r) in rdr.records().enumerate() {
+        let mut r: Vec<String> = r.unwrap().iter().map(String::from).collect();
+        if i == 3 {
+            let last = r.len() - 1;
+            r[last] = "long comment, ".repeat(80_000);
+        }
+        w.write_record(&r).unwrap();
+    }
+    let f = dir.path().join("long.csv");
+    std::fs::write(&f, w.into_inner().unwrap()).unwrap();
+    assert!(std::fs::metadata(&f).unwrap().len() > 1 << 20);
+    let (code, err) = run(&f, dir.path(), &[]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        read_json(&dir.path().join("out/summary.json"))["responses"]["analysed"],
+        250
+    );
+}
+
+#[test]
+fn five_thousand_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = sample_text();
+    let mut out = String::new();
+    for (i, line) in text.lines().enumerate() {
+        out.push_str(line);
+        for c in 0..4_980 {
+            if i == 0 {
+                let _ = write!(out, ",Extra column {c}");
+            } else {
+                out.push_str(",x");
+            }
+        }
+        out.push('\n');
+    }
+    let f = dir.path().join("wide.csv");
+    std::fs::write(&f, out).unwrap();
+    let (code, err) = run(&f, dir.path(), &[]);
+    assert_eq!(code, 0, "{err}");
+    let s = read_json(&dir.path().join("out/summary.json"));
+    assert_eq!(s["responses"]["analysed"], 250);
+    let note = s["data_quality"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["kind"] == "unclaimed_columns")
+        .unwrap();
+    assert_eq!(note["count"], 4980);
+    assert!(
+        note["message"].as_str().unwrap().contains("and 4960 more"),
+        "{note}"
+    );
+}
+
+#[test]
+fn duplicate_header_names_use_the_first_and_say_so() {
+    let dir = tempfile::tempdir().unwrap();
+    // Repeat the "role" column at the end, filled with nonsense.
+    let text = sample_text();
+    let mut rdr = csv::Reader::from_reader(text.as_bytes());
+    let header = rdr.headers().unwrap().clone();
+    let mut w = csv::Writer::from_writer(vec![]);
+    let mut h: Vec<&str> = header.iter().collect();
+    h.push("What is your current role?");
+    w.write_record(&h).unwrap();
+    for r in rdr.records() {
+        let r = r.unwrap();
+        let mut v: Vec<&str> = r.iter().collect();
+        v.push("Astronaut");
+        w.write_record(&v).unwrap();
+    }
+    let f = dir.path().join("dup.csv");
+    std::fs::write(&f, w.into_inner().unwrap()).unwrap();
+    let (code, err) = run(&f, dir.path(), &["--min-cell", "0"]);
+    assert_eq!(code, 0, "{err}");
+    let s = read_json(&dir.path().join("out/summary.json"));
+    let dq = serde_json::to_string(&s["data_quality"]).unwrap();
+    assert!(dq.contains("repeated_columns"), "{dq}");
+    assert!(!dq.contains("Astronaut"), "the repeat is ignored, not read");
+    assert_eq!(question(&s, "role")["answered"]["All"], 245);
+}
+
+#[test]
+fn out_must_not_be_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("notes.txt");
+    std::fs::write(&target, "keep").unwrap();
+    bin()
+        .arg("report")
+        .arg(sample())
+        .arg("--out")
+        .arg(&target)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("is not a folder"));
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep");
+}
