@@ -28,6 +28,50 @@ pub enum Command {
     Init(InitArgs),
     /// Print the built-in survey template, a starting point for --config.
     Template(TemplateArgs),
+    /// Compare two waves: what changed, and whether the change is larger than chance.
+    Compare(CompareArgs),
+    /// Headline indicators across three or more waves: trend.csv, trend.md and charts.
+    Trend(TrendArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct CompareArgs {
+    /// The earlier wave: a summary.json, a report folder, or the export(s) themselves.
+    #[arg(value_name = "PREVIOUS")]
+    pub previous: PathBuf,
+    /// The later wave, likewise.
+    #[arg(value_name = "CURRENT")]
+    pub current: PathBuf,
+    /// Survey template, for waves given as exports. Default: the built-in SEL survey.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Small-number rule for waves given as exports.
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub min_cell: u32,
+    /// Folder for comparison.json and comparison.md.
+    #[arg(
+        long,
+        short = 'o',
+        default_value = "reports/comparison",
+        value_name = "DIR"
+    )]
+    pub out: PathBuf,
+    /// Print nothing but errors.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct TrendArgs {
+    /// Three or more waves in time order: summary.json files or report folders.
+    #[arg(required = true, num_args = 3.., value_name = "REPORT_DIR_OR_SUMMARY")]
+    pub waves: Vec<PathBuf>,
+    /// Folder for trend.csv, trend.md and charts/.
+    #[arg(long, short = 'o', default_value = "reports/trend", value_name = "DIR")]
+    pub out: PathBuf,
+    /// Print nothing but errors.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }
 
 #[derive(Args, Debug)]
@@ -90,6 +134,12 @@ pub struct ReportArgs {
     /// Worksheet to read from .xlsx inputs. Default: the first with a header row.
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
+    /// Label for this wave, e.g. "2026 Q3". Default: the quarter most responses were completed in.
+    #[arg(long, value_name = "LABEL")]
+    pub wave: Option<String>,
+    /// An earlier wave's summary.json (or its report folder): adds "Change since ..." to the report.
+    #[arg(long, value_name = "PATH")]
+    pub previous: Option<PathBuf>,
     /// Print nothing but errors.
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -119,6 +169,10 @@ pub struct SampleArgs {
     /// Random seed; the same seed gives a byte-identical file.
     #[arg(long, default_value_t = 1, value_name = "S")]
     pub seed: u64,
+    /// Which quarterly wave (1 = 2026 Q3). Later waves plant changes: Bexley's
+    /// isolation falls, and by wave 3 Greenwich's manager support recovers.
+    #[arg(long, default_value_t = 1, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=8))]
+    pub wave: u32,
     /// Output file. Default: standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,

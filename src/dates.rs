@@ -47,6 +47,50 @@ pub fn excel_serial_to_iso(serial: f64) -> String {
     )
 }
 
+/// The calendar quarter ("2026 Q3") most of these dates fall in. Each entry
+/// is a date as exported (the text before any time) with how often it was
+/// seen. Day-month order in `a/b/yyyy` dates is read from the data: a first
+/// number above 12 means day first (UK), a second above 12 means month first
+/// (US); when nothing tells, day first.
+pub fn main_quarter<'a>(dates: impl IntoIterator<Item = (&'a str, u64)>) -> Option<String> {
+    let mut iso: Vec<((i64, i64), u64)> = Vec::new();
+    let mut slashed: Vec<((i64, i64, i64), u64)> = Vec::new();
+    for (d, n) in dates {
+        let parts: Vec<i64> = d
+            .split(['-', '/', '.'])
+            .map(|p| p.trim().parse::<i64>())
+            .collect::<Result<_, _>>()
+            .ok()
+            .filter(|v: &Vec<i64>| v.len() == 3)
+            .unwrap_or_default();
+        match parts[..] {
+            [y, m, _] if y > 31 && (1..=12).contains(&m) => iso.push(((y, m), n)),
+            [a, b, y] if (1..=31).contains(&a) && (1..=31).contains(&b) => {
+                let y = if y < 100 { 2000 + y } else { y };
+                slashed.push(((a, b, y), n));
+            }
+            _ => {}
+        }
+    }
+    let month_first = slashed.iter().any(|((_, b, _), _)| *b > 12)
+        && !slashed.iter().any(|((a, _, _), _)| *a > 12);
+    let mut quarters: std::collections::BTreeMap<(i64, i64), u64> =
+        std::collections::BTreeMap::new();
+    for ((y, m), n) in iso {
+        *quarters.entry((y, (m - 1) / 3 + 1)).or_default() += n;
+    }
+    for ((a, b, y), n) in slashed {
+        let m = if month_first { a } else { b };
+        if (1..=12).contains(&m) {
+            *quarters.entry((y, (m - 1) / 3 + 1)).or_default() += n;
+        }
+    }
+    quarters
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+        .map(|((y, q), _)| format!("{y} Q{q}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -58,6 +102,32 @@ mod tests {
             assert_eq!(days_from_civil(y, m, d), days);
         }
         assert_eq!(civil_from_days(days_from_civil(2026, 7, 1)), (2026, 7, 1));
+    }
+
+    #[test]
+    fn quarters_from_every_platform_date_style() {
+        assert_eq!(
+            main_quarter([("2026-07-14", 3), ("2026-10-01", 1)]).as_deref(),
+            Some("2026 Q3")
+        );
+        assert_eq!(
+            main_quarter([("14/07/2026", 2), ("03/08/2026", 2)]).as_deref(),
+            Some("2026 Q3")
+        );
+        // 07/14 can only be month first: so 10/01 is 1 October too.
+        assert_eq!(
+            main_quarter([("07/14/2026", 1), ("10/01/2026", 5)]).as_deref(),
+            Some("2026 Q4")
+        );
+        assert_eq!(
+            main_quarter([("2026/10/01", 1)]).as_deref(),
+            Some("2026 Q4")
+        );
+        assert_eq!(
+            main_quarter([("01.02.2027", 1)]).as_deref(),
+            Some("2027 Q1")
+        );
+        assert_eq!(main_quarter([("not a date", 4)]), None);
     }
 
     #[test]

@@ -17,6 +17,8 @@ fn main() -> ExitCode {
         cli::Command::Inspect(args) => cmd::inspect::run(args),
         cli::Command::Init(args) => cmd::init::run(args),
         cli::Command::Template(args) => cmd::template::run(args),
+        cli::Command::Compare(args) => cmd::compare::run(args),
+        cli::Command::Trend(args) => cmd::trend::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

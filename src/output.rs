@@ -12,7 +12,13 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 
 /// Files whose presence marks a folder as one of our reports.
-const REPORT_MARKERS: &[&str] = &["summary.json", "report.md", "tables"];
+const REPORT_MARKERS: &[&str] = &[
+    "summary.json",
+    "report.md",
+    "tables",
+    "comparison.json",
+    "trend.csv",
+];
 
 pub struct Staged {
     staging: PathBuf,

@@ -157,8 +157,40 @@ fn profile(borough: usize) -> Profile {
     }
 }
 
+/// The changes planted between waves.
+fn planted(p: Profile, borough: usize, wave: u32) -> Profile {
+    match (borough, wave) {
+        // Bexley's isolation falls: a little by wave 2, to the SEL level by wave 3.
+        (0, 2) => Profile {
+            isolation: [7, 16, 20, 36, 21],
+            ..p
+        },
+        (0, w) if w >= 3 => Profile {
+            isolation: [18, 34, 24, 16, 8],
+            ..p
+        },
+        // Greenwich's manager support recovers by wave 3.
+        (2, w) if w >= 3 => Profile {
+            manager: [40, 45, 15],
+            ..p
+        },
+        _ => p,
+    }
+}
+
 /// Writes `rows` synthetic responses as CSV to `out`.
-pub fn write_sample(template: &Template, rows: u64, seed: u64, out: &mut dyn Write) -> Result<()> {
+///
+/// `wave` 1 is 2026 Q3; each later wave is the next quarter. Later waves use
+/// the same random draws, so only the planted changes differ between waves
+/// (Bexley's isolation falls from wave 2; Greenwich's manager support
+/// recovers from wave 3): a comparison must find exactly those.
+pub fn write_sample(
+    template: &Template,
+    rows: u64,
+    seed: u64,
+    wave: u32,
+    out: &mut dyn Write,
+) -> Result<()> {
     let q = |id: &str| -> &[String] {
         template
             .question(id)
@@ -185,8 +217,9 @@ pub fn write_sample(template: &Template, rows: u64, seed: u64, out: &mut dyn Wri
     debug_assert_eq!(text("borough"), header[6]);
 
     let mut rng = Rng::new(seed);
-    // Start of the quarter: 2026-07-01 00:00, as days since 1970-01-01.
-    let quarter_start = days_from_civil(2026, 7, 1);
+    // Start of the wave's quarter (wave 1: 2026-07-01), as days since 1970-01-01.
+    let months = 6 + 3 * (i64::from(wave) - 1);
+    let quarter_start = days_from_civil(2026 + months / 12, months % 12 + 1, 1);
     for id in 1..=rows {
         let mut rec: Vec<String> = Vec::with_capacity(header.len());
         let started = quarter_start * 86_400 + rng.below(91 * 86_400) as i64;
@@ -210,7 +243,7 @@ pub fn write_sample(template: &Template, rows: u64, seed: u64, out: &mut dyn Wri
         let b = rng.weighted(&[30, 40, 38, 45, 42, 40, 12, 3]);
         let boroughs = q("borough");
         rec.push(boroughs.get(b).cloned().unwrap_or_default());
-        let p = profile(b);
+        let p = planted(profile(b), b, wave);
 
         let pick = |rng: &mut Rng, id: &str, weights: &[u32]| -> String {
             if rng.chance(0.02) {

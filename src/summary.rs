@@ -34,6 +34,54 @@ pub struct Summary {
     pub questions: Vec<QuestionSummary>,
     pub indicators: Vec<IndicatorSummary>,
     pub data_quality: Vec<DataQuality>,
+    /// The wave this is, e.g. "2026 Q3": from `--wave`, or the calendar
+    /// quarter most responses were completed in.
+    #[serde(default)]
+    pub wave: Option<String>,
+    /// Change since an earlier wave (`report --previous`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change: Option<Comparison>,
+}
+
+pub const COMPARISON_SCHEMA: &str = "survey-lens.comparison.v1";
+
+/// Headline indicators compared between two waves (comparison.json).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Comparison {
+    pub schema: String,
+    pub previous: WaveRef,
+    pub current: WaveRef,
+    /// Every indicator in both waves x every group in the current wave, and All.
+    pub rows: Vec<ChangeRow>,
+    /// What could not be compared, and why.
+    pub not_compared: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct WaveRef {
+    pub label: String,
+    pub title: String,
+    pub analysed: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ChangeRow {
+    pub indicator: String,
+    pub label: String,
+    pub higher_is: String,
+    pub group: String,
+    pub previous: Option<f64>,
+    pub current: Option<f64>,
+    /// Current minus previous, in percentage points.
+    pub change_pp: Option<f64>,
+    /// 95% Newcombe (hybrid Wilson) interval for the change, in points.
+    pub ci95: Option<[f64; 2]>,
+    /// True when the interval excludes 0.
+    pub significant: Option<bool>,
+    /// "improved", "worsened" or "no clear change"; null when not compared.
+    pub direction: Option<String>,
+    /// Why no change is shown, when it is not.
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -279,6 +279,7 @@ mod tests {
             notes: vec![],
             texts: vec![],
             names: vec![],
+            quarter: None,
         }
     }
 

@@ -1,6 +1,7 @@
 //! From coded responses to the `Summary`: counts, percentages, intervals,
 //! comparisons with All, and small-number suppression.
 
+pub mod change;
 pub mod counts;
 pub mod disclosure;
 pub mod protect;
@@ -302,7 +303,9 @@ pub fn analyse(
             .collect(),
         questions,
         indicators,
-        data_quality: coded.notes,
+        data_quality: coded.notes.clone(),
+        wave: coded.quarter.clone(),
+        change: None,
     })
 }
 

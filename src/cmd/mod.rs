@@ -1,10 +1,12 @@
 //! One module per subcommand; each exposes `run(args)`.
 
+pub mod compare;
 pub mod init;
 pub mod inspect;
 pub mod report;
 pub mod sample;
 pub mod template;
+pub mod trend;
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};

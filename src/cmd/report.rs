@@ -30,7 +30,14 @@ pub fn run(args: ReportArgs) -> Result<()> {
         round: args.round,
         quotes: args.quotes,
     };
-    let summary = summarise(&template, &args.inputs, &opts, policy)?;
+    let mut summary = summarise(&template, &args.inputs, &opts, policy)?;
+    if let Some(w) = &args.wave {
+        summary.wave = Some(w.clone());
+    }
+    if let Some(prev) = &args.previous {
+        let previous = analysis::change::read_summary(prev)?;
+        summary.change = Some(analysis::change::compare(&previous, &summary)?);
+    }
 
     let wants = |f: Format| args.format.contains(&f);
     let planned = render::charts::plan(&summary);

@@ -10,7 +10,13 @@ use crate::survey::Template;
 
 pub fn run(args: SampleArgs) -> Result<()> {
     let mut out = super::output_writer(args.output.as_deref())?;
-    write_sample(&Template::builtin(), args.rows, args.seed, &mut out)?;
+    write_sample(
+        &Template::builtin(),
+        args.rows,
+        args.seed,
+        args.wave,
+        &mut out,
+    )?;
     out.flush()?;
     Ok(())
 }

@@ -54,6 +54,8 @@ pub struct Coded {
     pub texts: Vec<Vec<Option<String>>>,
     /// Each row's own name parts, for redacting quotes (only with quotes).
     pub names: Vec<Vec<String>>,
+    /// The calendar quarter most responses were completed in ("2026 Q3").
+    pub quarter: Option<String>,
 }
 
 /// How one file's columns map onto the template.
@@ -62,6 +64,8 @@ struct FilePlan {
     id_col: Option<usize>,
     /// Identity columns holding a person's name, for redaction.
     name_cols: Vec<usize>,
+    /// When the response was completed, for the wave label.
+    date_col: Option<usize>,
     /// Per analysed question: the column holding it in this file.
     question_cols: Vec<Option<usize>>,
 }
@@ -74,6 +78,16 @@ pub struct Unmatched {
     pub count: u64,
     pub treatment: String,
 }
+
+/// Timestamp columns, most preferred first (compact keys).
+const DATE_COLUMNS: &[&str] = &[
+    "completiontime",
+    "enddate",
+    "recordeddate",
+    "timestamp",
+    "starttime",
+    "startdate",
+];
 
 /// What a column of an input is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -207,6 +221,7 @@ pub struct Normaliser<'t> {
     repeated: BTreeMap<String, u64>,
     found: Vec<bool>,
     keep_text: bool,
+    dates: HashMap<String, u64>,
 }
 
 impl<'t> Normaliser<'t> {
@@ -262,8 +277,10 @@ impl<'t> Normaliser<'t> {
                 notes: Vec::new(),
                 texts: vec![Vec::new(); qs.len()],
                 names: Vec::new(),
+                quarter: None,
             },
             keep_text: false,
+            dates: HashMap::new(),
             option_keys,
             other_option,
             group_keys,
@@ -321,10 +338,20 @@ impl Sink for Normaliser<'_> {
                 plan.uses[i] == ColumnUse::Identity && key(&header.columns[i]).contains("name")
             })
             .collect();
+        // The completion time is preferred; any response timestamp will do.
+        let date_col = DATE_COLUMNS.iter().find_map(|want| {
+            (0..header.columns.len()).find(|&i| {
+                plan.uses[i] == ColumnUse::Metadata
+                    && std::iter::once(header.columns[i].as_str())
+                        .chain(header.alt.get(i).and_then(|a| a.as_deref()))
+                        .any(|h| key(h).replace(' ', "") == *want)
+            })
+        });
         self.plan = Some(FilePlan {
             group_col,
             id_col: plan.id_col,
             name_cols,
+            date_col,
             question_cols: plan.question_cols,
         });
         Ok(())
@@ -353,6 +380,18 @@ impl Sink for Normaliser<'_> {
         for (qi, col) in plan.question_cols.iter().enumerate() {
             let cell = col.and_then(|c| rec.get(c)).unwrap_or("");
             self.code_answer(qi, cell, target);
+        }
+        if let Some(d) = plan.date_col.and_then(|c| rec.get(c)) {
+            // The date part only ("14/07/2026", "2026-07-14"): few distinct values.
+            let day = d.trim().split([' ', 'T']).next().unwrap_or("");
+            if !day.is_empty() {
+                match self.dates.get_mut(day) {
+                    Some(n) => *n += 1,
+                    None => {
+                        self.dates.insert(day.to_string(), 1);
+                    }
+                }
+            }
         }
         if self.keep_text {
             let name: Vec<String> = plan
@@ -621,6 +660,8 @@ impl Normaliser<'_> {
             });
         }
         self.out.notes = notes;
+        self.out.quarter =
+            crate::dates::main_quarter(self.dates.iter().map(|(d, n)| (d.as_str(), *n)));
         self.out
     }
 }

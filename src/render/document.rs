@@ -12,7 +12,7 @@ use crate::render::{
     GROUP_HIDDEN, SECONDARY, cell_text, describe_input, flag, hidden_mark, indicator_text, pct,
     small, suppressing,
 };
-use crate::summary::{ALL, QuestionSummary, Summary};
+use crate::summary::{ALL, Comparison, QuestionSummary, Summary};
 
 /// A run of text with one style. Survey text is held raw and escaped by the
 /// emitter.
@@ -121,6 +121,9 @@ pub fn build(s: &Summary, charts: &[Chart]) -> Document {
         );
         sections.push(headline);
     }
+    if let Some(c) = &s.change {
+        sections.push(change_section(c));
+    }
     sections.push(responses_by_group(s));
     for sec in &s.sections {
         let qs: Vec<&QuestionSummary> = s.questions_in(&sec.id).collect();
@@ -156,6 +159,133 @@ pub fn build(s: &Summary, charts: &[Chart]) -> Document {
         lede,
         sections,
         footer: vec![Span::Em(format!("Made by {}.", s.generated_by))],
+    }
+}
+
+fn signed(v: f64) -> String {
+    match v.round() as i64 {
+        0 => "0".into(),
+        n if n > 0 => format!("+{n}"),
+        n => format!("\u{2212}{}", -n),
+    }
+}
+
+/// "Change since <previous wave>": the changes larger than chance in plain
+/// words, then a table per indicator.
+pub fn change_section(c: &Comparison) -> Section {
+    let mut blocks = Vec::new();
+    let found: Vec<Runs> = c
+        .rows
+        .iter()
+        .filter(|r| r.significant == Some(true))
+        .map(|r| {
+            vec![
+                Span::Strong(r.group.clone()),
+                Span::Text(format!(
+                    ": {} {} ({} to {}, {} points).",
+                    lower_first(&r.label),
+                    r.direction.as_deref().unwrap_or(""),
+                    r.previous.map(pct).unwrap_or_default(),
+                    r.current.map(pct).unwrap_or_default(),
+                    r.change_pp.map(signed).unwrap_or_default()
+                )),
+            ]
+        })
+        .collect();
+    if found.is_empty() {
+        blocks.push(Block::Para(text(format!(
+            "No headline figure changed by more than chance since {}.",
+            c.previous.label
+        ))));
+    } else {
+        blocks.push(Block::List(found));
+    }
+    blocks.push(Block::Para(text(
+        "A change is called improved or worsened only when its 95% interval (Newcombe's method) excludes zero; \
+         otherwise it could be chance. Figures hidden in either wave are not compared.",
+    )));
+    let mut seen: Vec<&str> = Vec::new();
+    for r in &c.rows {
+        if seen.contains(&r.indicator.as_str()) {
+            continue;
+        }
+        seen.push(&r.indicator);
+        let rows = c
+            .rows
+            .iter()
+            .filter(|x| x.indicator == r.indicator)
+            .map(|x| {
+                let verdict = match (&x.direction, &x.note) {
+                    (Some(d), _) if x.significant == Some(true) => vec![Span::Strong(d.clone())],
+                    (Some(d), _) => mark(d.clone()),
+                    (None, Some(n)) => text(n.clone()),
+                    _ => vec![],
+                };
+                vec![
+                    group_head(&x.group),
+                    mark(x.previous.map(pct).unwrap_or_else(|| "–".into())),
+                    mark(x.current.map(pct).unwrap_or_else(|| "–".into())),
+                    mark(x.change_pp.map(signed).unwrap_or_default()),
+                    mark(
+                        x.ci95
+                            .map(|[l, h]| format!("{} to {}", signed(l), signed(h)))
+                            .unwrap_or_default(),
+                    ),
+                    verdict,
+                ]
+            })
+            .collect();
+        blocks.push(Block::Heading(format!(
+            "{} ({} is better)",
+            r.label,
+            if r.higher_is == "better" {
+                "higher"
+            } else {
+                "lower"
+            }
+        )));
+        blocks.push(Block::Table(Table {
+            caption: format!(
+                "{}: {} and {}, change in percentage points with its 95% interval",
+                r.label, c.previous.label, c.current.label
+            ),
+            header: vec![
+                text("Group"),
+                text(c.previous.label.clone()),
+                text(c.current.label.clone()),
+                text("Change (points)"),
+                text("95% interval"),
+                text("Verdict"),
+            ],
+            rows,
+            numeric_from: 1,
+        }));
+    }
+    if !c.not_compared.is_empty() {
+        blocks.push(Block::Para(text("Not compared:")));
+        blocks.push(Block::List(c.not_compared.iter().map(text).collect()));
+    }
+    Section {
+        id: "change".into(),
+        title: format!("Change since {}", c.previous.label),
+        blocks,
+    }
+}
+
+/// comparison.md as a document of its own.
+pub fn comparison(c: &Comparison) -> Document {
+    Document {
+        title: format!("Change from {} to {}", c.previous.label, c.current.label),
+        banner: None,
+        lede: text(format!(
+            "{} responses in {} compared with {} in {}.",
+            c.current.analysed, c.current.label, c.previous.analysed, c.previous.label
+        )),
+        sections: vec![change_section(c)],
+        footer: vec![Span::Em(format!(
+            "Made by survey-lens {}.",
+            env!("CARGO_PKG_VERSION")
+        ))],
     }
 }
 

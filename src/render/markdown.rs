@@ -71,7 +71,11 @@ fn table(o: &mut String, t: &Table) {
 /// The report; `charts` are linked where they belong (none when SVGs are
 /// not written).
 pub fn render(s: &Summary, charts: &[Chart]) -> String {
-    let d = document::build(s, charts);
+    emit(&document::build(s, charts))
+}
+
+/// Any document as markdown.
+pub fn emit(d: &document::Document) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "# {}\n", esc(&d.title));
     if let Some(b) = &d.banner {

@@ -727,3 +727,119 @@ pub fn heatmap<DB: DrawingBackend>(p: &Painter<DB>, s: &Summary, title: &str) ->
     )?;
     Ok(after + 10)
 }
+
+/// One headline indicator across waves: a panel per group (All first), each
+/// wave's percentage as a point on a line with its 95% interval, and All as a
+/// dashed reference line in every panel.
+pub fn trend<DB: DrawingBackend>(
+    p: &Painter<DB>,
+    waves: &[Summary],
+    indicator: &str,
+    title: &str,
+) -> Result<i32> {
+    let last = waves.last().expect("at least three waves");
+    let group = lower_first(&last.group_label);
+    let y = header(
+        p,
+        title,
+        &format!(
+            "Each panel is one {group}: its percentage in each wave, with the 95% interval as a bar. The dashed line is All. Gaps are figures hidden to protect small numbers."
+        ),
+    )?;
+    let groups: Vec<&str> = std::iter::once(ALL)
+        .chain(last.groups.iter().map(String::as_str))
+        .collect();
+    let cell = |w: &Summary, g: &str| {
+        w.indicators
+            .iter()
+            .find(|i| i.id == indicator)
+            .and_then(|i| i.cell(g).cloned())
+    };
+    let labels: Vec<String> = waves
+        .iter()
+        .map(|w| w.wave.clone().unwrap_or_else(|| w.title.clone()))
+        .collect();
+    panels(p, groups.len(), y, |i, (px, py), pw| {
+        let g = groups[i];
+        p.text(
+            &fit(g, pw, 22),
+            (px, py + 12),
+            22,
+            INK,
+            HPos::Left,
+            g == ALL,
+        )?;
+        let (x0, x1) = (px + 60, px + pw - 30);
+        let (top, bottom) = (py + 40, py + 300);
+        let at_y = |v: f64| bottom - ((bottom - top) as f64 * v / 100.0).round() as i32;
+        let at_x = |k: usize| x0 + (x1 - x0) * k as i32 / (waves.len() as i32 - 1).max(1);
+        for t in [0, 25, 50, 75, 100] {
+            let yy = at_y(t as f64);
+            p.line((x0, yy), (x1, yy), GRID, 1)?;
+            p.text(
+                &format!("{t}%"),
+                (x0 - 8, yy),
+                16,
+                MUTED,
+                HPos::Right,
+                false,
+            )?;
+        }
+        // All, dashed, for reference.
+        let all: Vec<Option<f64>> = waves
+            .iter()
+            .map(|w| cell(w, ALL).and_then(|c| c.percent))
+            .collect();
+        for k in 1..waves.len() {
+            if let (Some(a), Some(b)) = (all[k - 1], all[k]) {
+                let steps = 12;
+                for s in (0..steps).step_by(2) {
+                    let f0 = s as f64 / steps as f64;
+                    let f1 = (s + 1) as f64 / steps as f64;
+                    let (xa, xb) = (at_x(k - 1), at_x(k));
+                    let lerp = |f: f64| (xa + ((xb - xa) as f64 * f) as i32, at_y(a + (b - a) * f));
+                    p.line(lerp(f0), lerp(f1), MUTED, 2)?;
+                }
+            }
+        }
+        let color = if g == ALL { INK } else { CATEGORICAL[0] };
+        let pts: Vec<Option<(f64, Option<[f64; 2]>)>> = waves
+            .iter()
+            .map(|w| cell(w, g).and_then(|c| Some((c.percent?, c.ci95))))
+            .collect();
+        for k in 1..pts.len() {
+            if let (Some((a, _)), Some((b, _))) = (pts[k - 1], pts[k]) {
+                p.line((at_x(k - 1), at_y(a)), (at_x(k), at_y(b)), color, 3)?;
+            }
+        }
+        for (k, pt) in pts.iter().enumerate() {
+            let x = at_x(k);
+            match pt {
+                Some((v, ci)) => {
+                    if let Some([lo, hi]) = ci {
+                        p.line((x, at_y(*lo)), (x, at_y(*hi)), color, 2)?;
+                    }
+                    p.circle((x, at_y(*v)), 6, color)?;
+                }
+                None => {
+                    // Keep the word clear of the axis labels at either end.
+                    let (hx, h) = match k {
+                        0 => (x + 8, HPos::Left),
+                        k if k + 1 == pts.len() => (x - 8, HPos::Right),
+                        _ => (x, HPos::Center),
+                    };
+                    p.text("hidden", (hx, (top + bottom) / 2), 16, MUTED, h, false)?
+                }
+            }
+            p.text(
+                &fit(&labels[k], (x1 - x0) / waves.len() as i32, 16),
+                (x, bottom + 18),
+                16,
+                MUTED,
+                HPos::Center,
+                false,
+            )?;
+        }
+        Ok(bottom + 36)
+    })
+}

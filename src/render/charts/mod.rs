@@ -235,6 +235,46 @@ pub fn svg(s: &Summary, c: &Chart) -> Result<String> {
     Ok(out)
 }
 
+/// A trend chart for one indicator across waves, as SVG.
+pub fn trend_svg(waves: &[Summary], indicator: &str, title: &str) -> Result<String> {
+    register_font();
+    let draw = |area: &DrawingArea<SVGBackend, plotters::coord::Shift>| -> Result<i32> {
+        area.fill(&WHITE)
+            .map_err(|e| anyhow!("drawing a chart failed: {e:?}"))?;
+        draw::trend(&Painter { area }, waves, indicator, title)
+    };
+    let mut scratch = String::new();
+    let bottom = draw(&SVGBackend::with_string(&mut scratch, (WIDTH, 40_000)).into_drawing_area())?;
+    let mut out = String::new();
+    {
+        let area = SVGBackend::with_string(&mut out, (WIDTH, (bottom + paint::MARGIN) as u32))
+            .into_drawing_area();
+        draw(&area)?;
+        area.present()
+            .map_err(|e| anyhow!("drawing a chart failed: {e:?}"))?;
+    }
+    Ok(out)
+}
+
+/// The same trend chart as a 1600-pixel PNG at `path`.
+pub fn trend_png(waves: &[Summary], indicator: &str, title: &str, path: &Path) -> Result<()> {
+    register_font();
+    let mut scratch = String::new();
+    let bottom = {
+        let area = SVGBackend::with_string(&mut scratch, (WIDTH, 40_000)).into_drawing_area();
+        area.fill(&WHITE)
+            .map_err(|e| anyhow!("drawing a chart failed: {e:?}"))?;
+        draw::trend(&Painter { area: &area }, waves, indicator, title)?
+    };
+    let area =
+        BitMapBackend::new(path, (WIDTH, (bottom + paint::MARGIN) as u32)).into_drawing_area();
+    area.fill(&WHITE)
+        .map_err(|e| anyhow!("drawing a chart failed: {e:?}"))?;
+    draw::trend(&Painter { area: &area }, waves, indicator, title)?;
+    area.present()
+        .map_err(|e| anyhow!("cannot write {}: {e:?}", path.display()))
+}
+
 /// The chart as a PNG file at `path`, 1600 pixels wide.
 pub fn png(s: &Summary, c: &Chart, path: &Path) -> Result<()> {
     register_font();

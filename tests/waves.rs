@@ -1,0 +1,317 @@
+//! Quarterly waves: labels, `report --previous`, `compare` and `trend`, on
+//! three waves made by `sample --wave` with planted changes.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use common::*;
+use predicates::prelude::*;
+use serde_json::Value;
+
+/// Three waves of the SEL sample with the same seed: only the planted changes
+/// differ (Bexley's isolation falls; Greenwich's manager support recovers by 3).
+fn three_waves(dir: &Path) -> Vec<PathBuf> {
+    (1..=3)
+        .map(|w| {
+            let csv = dir.join(format!("wave{w}.csv"));
+            bin()
+                .args(["sample", "--seed", "11", "--wave", &w.to_string(), "-o"])
+                .arg(&csv)
+                .assert()
+                .success();
+            let out = dir.join(format!("r{w}"));
+            report(&[&csv], &out, &["--quiet"]);
+            out
+        })
+        .collect()
+}
+
+fn significant(c: &Value) -> BTreeSet<(String, String, String)> {
+    c["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["significant"] == true)
+        .map(|r| {
+            (
+                r["indicator"].as_str().unwrap().into(),
+                r["group"].as_str().unwrap().into(),
+                r["direction"].as_str().unwrap().into(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn waves_are_labelled_by_quarter_or_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let waves = three_waves(dir.path());
+    let labels: Vec<Value> = waves
+        .iter()
+        .map(|w| read_json(&w.join("summary.json"))["wave"].clone())
+        .collect();
+    assert_eq!(labels, ["2026 Q3", "2026 Q4", "2027 Q1"]);
+    let s = report(
+        &[&dir.path().join("wave1.csv")],
+        &dir.path().join("x"),
+        &["--quiet", "--wave", "Autumn pilot"],
+    );
+    assert_eq!(s["wave"], "Autumn pilot");
+}
+
+#[test]
+fn compare_flags_exactly_the_planted_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let waves = three_waves(dir.path());
+    let out = dir.path().join("cmp");
+    let a = bin()
+        .arg("compare")
+        .arg(&waves[0])
+        .arg(&waves[2])
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let stdout = String::from_utf8(a.get_output().stdout.clone()).unwrap();
+    let c = read_json(&out.join("comparison.json"));
+    assert_eq!(c["schema"], "survey-lens.comparison.v1");
+    let flagged = significant(&c);
+    let planted: BTreeSet<(String, String)> = [
+        ("feels_isolated", "Bexley"),
+        ("no_manager_support", "Greenwich"),
+    ]
+    .iter()
+    .map(|(i, g)| (i.to_string(), g.to_string()))
+    .collect();
+    for (i, g) in &planted {
+        assert!(
+            flagged.contains(&(i.clone(), g.clone(), "improved".into())),
+            "{i}/{g} not flagged: {flagged:?}"
+        );
+    }
+    // Nothing else changed, except All, which contains the planted groups.
+    for (i, g, _) in &flagged {
+        assert!(
+            planted.contains(&(i.clone(), g.clone()))
+                || (g == "All" && planted.iter().any(|p| &p.0 == i)),
+            "unplanted change flagged: {i}/{g}"
+        );
+    }
+    assert!(stdout.contains("improved") && stdout.contains("Bexley"));
+    let md = std::fs::read_to_string(out.join("comparison.md")).unwrap();
+    assert!(md.contains("# Change from 2026 Q3 to 2027 Q1"));
+    assert!(md.contains("**Bexley**: feel professionally isolated improved"));
+
+    // Wave 2's smaller fall in Bexley is not mistaken for certainty, and
+    // Greenwich has not changed yet.
+    let out2 = dir.path().join("cmp12");
+    bin()
+        .arg("compare")
+        .arg(&waves[0])
+        .arg(&waves[1])
+        .arg("--out")
+        .arg(&out2)
+        .arg("-q")
+        .assert()
+        .success();
+    let early = significant(&read_json(&out2.join("comparison.json")));
+    assert!(
+        early
+            .iter()
+            .all(|(i, g, _)| i == "feels_isolated" && (g == "Bexley" || g == "All")),
+        "{early:?}"
+    );
+}
+
+#[test]
+fn compare_accepts_raw_exports_and_report_previous_adds_a_section() {
+    let dir = tempfile::tempdir().unwrap();
+    let waves = three_waves(dir.path());
+    let out = dir.path().join("raw");
+    bin()
+        .arg("compare")
+        .arg(dir.path().join("wave1.csv"))
+        .arg(dir.path().join("wave3.csv"))
+        .arg("--out")
+        .arg(&out)
+        .arg("-q")
+        .assert()
+        .success();
+    let from_raw = read_json(&out.join("comparison.json"));
+    let out2 = dir.path().join("json");
+    bin()
+        .arg("compare")
+        .arg(waves[0].join("summary.json"))
+        .arg(&waves[2])
+        .arg("--out")
+        .arg(&out2)
+        .arg("-q")
+        .assert()
+        .success();
+    assert_eq!(
+        from_raw["rows"],
+        read_json(&out2.join("comparison.json"))["rows"]
+    );
+
+    let r = dir.path().join("with-change");
+    let s = report(
+        &[&dir.path().join("wave3.csv")],
+        &r,
+        &["--quiet", "--previous", waves[0].to_str().unwrap()],
+    );
+    assert_eq!(s["change"]["previous"]["label"], "2026 Q3");
+    for f in ["report.md", "report.html"] {
+        let text = std::fs::read_to_string(r.join(f)).unwrap();
+        assert!(text.contains("Change since 2026 Q3"), "{f}");
+    }
+}
+
+#[test]
+fn suppressed_figures_are_never_compared() {
+    let dir = tempfile::tempdir().unwrap();
+    let waves = three_waves(dir.path());
+    let out = dir.path().join("cmp");
+    bin()
+        .arg("compare")
+        .arg(&waves[0])
+        .arg(&waves[2])
+        .arg("--out")
+        .arg(&out)
+        .arg("-q")
+        .assert()
+        .success();
+    let c = read_json(&out.join("comparison.json"));
+    let hidden: Vec<&Value> = c["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["note"].is_string())
+        .collect();
+    assert!(!hidden.is_empty(), "the sample has small groups");
+    for r in hidden {
+        assert_eq!(r["change_pp"], Value::Null);
+        assert_eq!(r["significant"], Value::Null);
+        assert!(
+            r["note"].as_str().unwrap().contains("hidden")
+                || r["note"].as_str().unwrap().contains("not in")
+        );
+    }
+}
+
+#[test]
+fn template_changes_and_schema_versions() {
+    let dir = tempfile::tempdir().unwrap();
+    let waves = three_waves(dir.path());
+    // An earlier wave without one indicator: the rest are compared, the gap listed.
+    let mut old = read_json(&waves[0].join("summary.json"));
+    old["indicators"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|i| i["id"] != "self_directed");
+    let old_path = dir.path().join("old.json");
+    std::fs::write(&old_path, old.to_string()).unwrap();
+    let out = dir.path().join("cmp");
+    bin()
+        .arg("compare")
+        .arg(&old_path)
+        .arg(&waves[2])
+        .arg("--out")
+        .arg(&out)
+        .arg("-q")
+        .assert()
+        .success();
+    let c = read_json(&out.join("comparison.json"));
+    assert!(c["not_compared"].to_string().contains("self_directed"));
+    assert!(
+        c["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["indicator"] != "self_directed")
+    );
+
+    // A different survey shares no indicator ids: refused, clearly.
+    let other = dir.path().join("wb");
+    let cfg = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/staff-wellbeing.toml");
+    report(
+        &[&Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/staff-wellbeing.csv")],
+        &other,
+        &["--quiet", "--config", cfg.to_str().unwrap()],
+    );
+    bin()
+        .arg("compare")
+        .arg(&other)
+        .arg(&waves[2])
+        .arg("--out")
+        .arg(dir.path().join("x"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("share no headline indicator ids"));
+
+    // Another schema version is refused by name.
+    let mut future = read_json(&waves[0].join("summary.json"));
+    future["schema"] = "survey-lens.summary.v9".into();
+    let future_path = dir.path().join("future.json");
+    std::fs::write(&future_path, future.to_string()).unwrap();
+    bin()
+        .arg("compare")
+        .arg(&future_path)
+        .arg(&waves[2])
+        .arg("--out")
+        .arg(dir.path().join("y"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("survey-lens.summary.v9"));
+}
+
+#[test]
+fn trend_writes_csv_markdown_and_a_chart_per_indicator() {
+    let dir = tempfile::tempdir().unwrap();
+    let waves = three_waves(dir.path());
+    let out = dir.path().join("trend");
+    bin()
+        .arg("trend")
+        .args(&waves)
+        .arg("--out")
+        .arg(&out)
+        .arg("-q")
+        .assert()
+        .success();
+    let mut rdr = csv::Reader::from_path(out.join("trend.csv")).unwrap();
+    assert_eq!(
+        rdr.headers().unwrap().iter().collect::<Vec<_>>(),
+        [
+            "wave",
+            "group",
+            "indicator",
+            "count",
+            "base",
+            "percent",
+            "ci_lo",
+            "ci_hi"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
+    let s = read_json(&waves[0].join("summary.json"));
+    let per_wave = 8 * (s["groups"].as_array().unwrap().len() + 1);
+    assert_eq!(rows.len(), 3 * per_wave);
+    let bexley: Vec<f64> = rows
+        .iter()
+        .filter(|r| &r[1] == "Bexley" && &r[2] == "feels_isolated")
+        .map(|r| r[5].parse().unwrap())
+        .collect();
+    assert!(
+        bexley[0] > bexley[1] && bexley[1] > bexley[2],
+        "Bexley's isolation falls: {bexley:?}"
+    );
+    let md = std::fs::read_to_string(out.join("trend.md")).unwrap();
+    assert!(md.contains("2026 Q3 | 2026 Q4 | 2027 Q1"));
+    for id in ["feels_isolated", "confident"] {
+        assert!(out.join(format!("charts/trend-{id}.svg")).is_file());
+        assert!(out.join(format!("charts/trend-{id}.png")).is_file());
+    }
+    // Fewer than three waves is a usage error.
+    bin().arg("trend").args(&waves[..2]).assert().code(2);
+}
