@@ -5,9 +5,10 @@
 //! Windows-1252 (byte 0x92 is ’), so a file Excel saved as "CSV (Comma
 //! delimited)" works even when its first non-ASCII byte is far down the file.
 
-use std::cell::Cell;
 use std::io::{self, BufReader, Cursor, Read};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
 
 use anyhow::Result;
 use csv::{ByteRecord, StringRecord};
@@ -22,23 +23,32 @@ use crate::summary::InputInfo;
 /// second read of the file.
 struct Hashing<'h, R> {
     inner: R,
-    hasher: &'h mut Sha256,
+    /// None when the caller hashes the file on another thread.
+    hasher: Option<&'h mut Sha256>,
 }
 
 impl<R: Read> Read for Hashing<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.hasher.update(&buf[..n]);
+        if let Some(h) = self.hasher.as_mut() {
+            h.update(&buf[..n]);
+        }
         Ok(n)
     }
 }
 
+/// Rows parsed ahead of the coder, per message.
+const BATCH: usize = 2048;
+
+type Batch = Vec<(RowNo, StringRecord)>;
+
 pub(super) fn read(
     path: &Path,
-    file: impl Read,
+    file: impl Read + Send,
     head: Vec<u8>,
     enc: Encoding,
     sink: &mut dyn Sink,
+    hash: bool,
 ) -> Result<InputInfo> {
     let name = file_name(path);
     let first_line: String = match enc {
@@ -47,59 +57,107 @@ pub(super) fn read(
         _ => String::from_utf8_lossy(&head).into_owned(),
     };
     let delim = delimiter(first_line.trim_start_matches('\u{feff}'));
+    let used_1252 = AtomicBool::new(enc == Encoding::Windows1252);
 
-    let mut hasher = Sha256::new();
-    let used_1252 = Cell::new(enc == Encoding::Windows1252);
-    let (layout, rows, incomplete) = {
-        let raw = Hashing {
-            inner: Cursor::new(head).chain(BufReader::with_capacity(1 << 20, file)),
-            hasher: &mut hasher,
-        };
-        let mut decoded: Box<dyn Read + '_> = match enc {
-            Encoding::Utf16Le | Encoding::Utf16Be => Box::new(
-                encoding_rs_io::DecodeReaderBytesBuilder::new()
-                    .encoding(Some(if enc == Encoding::Utf16Le {
-                        encoding_rs::UTF_16LE
-                    } else {
-                        encoding_rs::UTF_16BE
-                    }))
-                    .build(raw),
-            ),
-            _ => Box::new(raw),
-        };
-        let mut rdr = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .delimiter(delim)
-            .from_reader(&mut decoded);
-        let mut rec = ByteRecord::new();
-        let mut first = true;
+    // Two stages on two cores: this thread's helper parses and decodes rows
+    // in batches; this thread codes them. A bounded channel keeps memory flat.
+    let (tx, rx) = mpsc::sync_channel::<Result<Batch>>(8);
+    let (layout, rows, incomplete, digest) = std::thread::scope(|scope| {
+        let parser = scope.spawn(|| -> Result<Option<String>> {
+            let mut hasher = Sha256::new();
+            let raw = Hashing {
+                inner: Cursor::new(head).chain(BufReader::with_capacity(1 << 20, file)),
+                hasher: hash.then_some(&mut hasher),
+            };
+            let mut decoded: Box<dyn Read + '_> = match enc {
+                Encoding::Utf16Le | Encoding::Utf16Be => Box::new(
+                    encoding_rs_io::DecodeReaderBytesBuilder::new()
+                        .encoding(Some(if enc == Encoding::Utf16Le {
+                            encoding_rs::UTF_16LE
+                        } else {
+                            encoding_rs::UTF_16BE
+                        }))
+                        .build(raw),
+                ),
+                _ => Box::new(raw),
+            };
+            let mut rdr = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .delimiter(delim)
+                .from_reader(&mut decoded);
+            let mut first = true;
+            // Each row is handed over, so each needs its own buffers: size
+            // them like the last row's to avoid growing them byte by byte.
+            let (mut bytes, mut fields) = (256, 16);
+            loop {
+                let mut batch = Vec::with_capacity(BATCH);
+                let mut done = false;
+                while batch.len() < BATCH {
+                    let mut rec = ByteRecord::with_capacity(bytes, fields);
+                    match rdr.read_byte_record(&mut rec) {
+                        Err(e) => {
+                            // The coder reports it; stop reading.
+                            let _ = tx.send(Ok(batch));
+                            let _ = tx.send(Err(csv_error(path, e)));
+                            return Ok(None);
+                        }
+                        Ok(false) => {
+                            done = true;
+                            break;
+                        }
+                        Ok(true) => {
+                            (bytes, fields) = (rec.as_slice().len().max(64), rec.len().max(1));
+                            let row = rec.position().map_or(0, |p| p.record() + 1);
+                            batch.push((row, decode(rec, first, &used_1252)));
+                            first = false;
+                        }
+                    }
+                }
+                // A closed channel means the coder stopped on an error.
+                if tx.send(Ok(batch)).is_err() || done {
+                    break;
+                }
+            }
+            drop(tx);
+            drop(rdr);
+            if !hash {
+                return Ok(None);
+            }
+            // Hash what the CSV reader left unread so the digest covers the file.
+            io::copy(&mut decoded, &mut io::sink())?;
+            drop(decoded);
+            Ok(Some(hex(hasher)))
+        });
+        let mut pending = Vec::new().into_iter();
         let mut next = || -> Result<Option<(RowNo, StringRecord)>> {
-            match rdr.read_byte_record(&mut rec) {
-                Err(e) => Err(csv_error(path, e)),
-                Ok(false) => Ok(None),
-                Ok(true) => {
-                    let row = rec.position().map_or(0, |p| p.record() + 1);
-                    let r = decode(&rec, first, &used_1252);
-                    first = false;
-                    Ok(Some((row, r)))
+            loop {
+                if let Some(r) = pending.next() {
+                    return Ok(Some(r));
+                }
+                match rx.recv() {
+                    Ok(Ok(batch)) => pending = batch.into_iter(),
+                    Ok(Err(e)) => return Err(e),
+                    Err(_) => return Ok(None),
                 }
             }
         };
-        let out = feed(path, &name, &mut next, sink)?;
-        drop(rdr);
-        // Hash what the CSV reader left unread so the digest covers the file.
-        io::copy(&mut decoded, &mut io::sink())?;
-        out
-    };
-    let encoding = if used_1252.get() {
+        let fed = feed(path, &name, &mut next, sink);
+        drop(rx);
+        let digest = parser
+            .join()
+            .map_err(|_| anyhow::anyhow!("reading {} failed", path.display()))?;
+        let (layout, rows, incomplete) = fed?;
+        Ok::<_, anyhow::Error>((layout, rows, incomplete, digest?))
+    })?;
+    let encoding = if used_1252.load(Ordering::Relaxed) {
         Encoding::Windows1252
     } else {
         enc
     };
     Ok(info(
         &name,
-        hex(hasher),
+        digest.unwrap_or_default(),
         &layout,
         rows,
         incomplete,
@@ -114,12 +172,14 @@ pub(super) fn read(
 
 /// One row as text: UTF-8 when it is valid, Windows-1252 otherwise. A UTF-8
 /// BOM at the start of the file is dropped.
-fn decode(rec: &ByteRecord, first: bool, used_1252: &Cell<bool>) -> StringRecord {
-    let mut r = match StringRecord::from_byte_record(rec.clone()) {
+fn decode(rec: ByteRecord, first: bool, used_1252: &AtomicBool) -> StringRecord {
+    // Validates in place: no copy of the row when it is UTF-8, as almost all are.
+    let mut r = match StringRecord::from_byte_record(rec) {
         Ok(r) => r,
-        Err(_) => {
-            used_1252.set(true);
-            rec.iter()
+        Err(e) => {
+            used_1252.store(true, Ordering::Relaxed);
+            e.into_byte_record()
+                .iter()
                 .map(|f| WINDOWS_1252.decode_without_bom_handling(f).0)
                 .collect()
         }

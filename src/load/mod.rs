@@ -69,17 +69,43 @@ pub fn read(path: &Path, opts: &Options, sink: &mut dyn Sink) -> Result<InputInf
         );
     }
     let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-    read_from(path, file, opts, sink)
+    if !meta.is_file() {
+        return read_from(path, file, opts, sink);
+    }
+    // Hash on the other core while this one parses: a second read of the
+    // file comes from the page cache, and provenance then costs no time.
+    let owned = path.to_path_buf();
+    let hasher = std::thread::spawn(move || -> Result<String> {
+        let mut f =
+            File::open(&owned).with_context(|| format!("cannot open {}", owned.display()))?;
+        sha256_of(&mut f)
+    });
+    let mut info = read_source(path, file, opts, sink, false)?;
+    info.sha256 = hasher
+        .join()
+        .map_err(|_| anyhow::anyhow!("hashing {} failed", path.display()))??;
+    Ok(info)
 }
 
 /// Reads an export from any seekable source; `path` only names it in
 /// messages. Only the first bytes are read before the kind of file is known,
 /// so a video or an archive is refused without reading it all.
-pub fn read_from<R: Read + Seek>(
+pub fn read_from<R: Read + Seek + Send>(
+    path: &Path,
+    src: R,
+    opts: &Options,
+    sink: &mut dyn Sink,
+) -> Result<InputInfo> {
+    read_source(path, src, opts, sink, true)
+}
+
+/// `hash`: compute the SHA-256 while reading (false when the caller does).
+fn read_source<R: Read + Seek + Send>(
     path: &Path,
     mut src: R,
     opts: &Options,
     sink: &mut dyn Sink,
+    hash: bool,
 ) -> Result<InputInfo> {
     let head = read_head(&mut src).with_context(|| format!("cannot read {}", path.display()))?;
     if head.is_empty() {
@@ -91,11 +117,15 @@ pub fn read_from<R: Read + Seek>(
     match sniff(&head).map_err(|what| anyhow::anyhow!("{} is {what}", path.display()))? {
         Kind::Zip => {
             src.seek(SeekFrom::Start(0))?;
-            let sha256 = sha256_of(&mut src)?;
+            let sha256 = if hash {
+                sha256_of(&mut src)?
+            } else {
+                String::new()
+            };
             src.seek(SeekFrom::Start(0))?;
             xlsx::read(path, src, opts, sha256, sink)
         }
-        Kind::Text(enc) => csv_file::read(path, src, head, enc, sink),
+        Kind::Text(enc) => csv_file::read(path, src, head, enc, sink, hash),
     }
 }
 

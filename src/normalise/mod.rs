@@ -9,7 +9,12 @@
 pub mod columns;
 pub mod text;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+// A fast non-cryptographic hash: these maps are looked up once per cell of a
+// possibly million-row export, and their keys are never attacker-chosen in a
+// way that matters (a slow report is the worst case).
+use foldhash::{HashMap, HashMapExt};
 
 use anyhow::{Result, bail};
 
@@ -193,9 +198,19 @@ struct Decision {
     unknown: Vec<String>,
 }
 
+#[derive(Clone, Copy)]
 enum Coding {
     Choice(Option<u32>),
     Multi(u64),
+}
+
+/// A cached decision: the coding, and where its unmatched pieces (if any)
+/// are kept. Copy, so a cache hit costs one lookup and no borrow.
+#[derive(Clone, Copy)]
+struct Cached {
+    coded: Coding,
+    /// Index into `Normaliser::unknown_lists`; 0 is the empty list.
+    unknown: u32,
 }
 
 pub struct Normaliser<'t> {
@@ -207,7 +222,9 @@ pub struct Normaliser<'t> {
     group_keys: HashMap<String, u32>,
     prefix_keys: Vec<String>,
     group_cache: HashMap<String, u32>,
-    caches: Vec<HashMap<String, Decision>>,
+    caches: Vec<HashMap<String, Cached>>,
+    /// Unmatched pieces of cached cells; entry 0 is the empty list.
+    unknown_lists: Vec<Vec<String>>,
     plan: Option<FilePlan>,
     file: String,
     seen_ids: HashMap<String, usize>,
@@ -268,6 +285,7 @@ impl<'t> Normaliser<'t> {
             template,
             kinds: qs.iter().map(|q| q.kind).collect(),
             caches: qs.iter().map(|_| HashMap::new()).collect(),
+            unknown_lists: vec![Vec::new()],
             found: vec![false; qs.len()],
             out: Coded {
                 group_names,
@@ -444,25 +462,38 @@ impl Normaliser<'_> {
             }
             return;
         }
-        if !self.caches[qi].contains_key(cell) {
-            let d = self.decide(qi, cell);
-            self.caches[qi].insert(cell.to_string(), d);
-        }
-        let d = &self.caches[qi][cell];
+        let d = match self.caches[qi].get(cell) {
+            Some(&d) => d,
+            None => {
+                let decided = self.decide(qi, cell);
+                let unknown = if decided.unknown.is_empty() {
+                    0
+                } else {
+                    self.unknown_lists.push(decided.unknown);
+                    (self.unknown_lists.len() - 1) as u32
+                };
+                let d = Cached {
+                    coded: decided.coded,
+                    unknown,
+                };
+                self.caches[qi].insert(cell.to_string(), d);
+                d
+            }
+        };
         // Unmatched text is tallied per occurrence, not per distinct value.
-        if !d.unknown.is_empty() {
+        if d.unknown != 0 {
             let sink = if self.other_option[qi].is_some() {
                 &mut self.as_other
             } else {
                 &mut self.unrecognised
             };
-            for u in &d.unknown {
+            for u in &self.unknown_lists[d.unknown as usize] {
                 *sink.entry((qi, u.clone())).or_default() += 1;
             }
         }
-        match (&mut self.out.answers[qi], &d.coded) {
-            (Answers::Choice(v), Coding::Choice(c)) => put(v, target, *c),
-            (Answers::Multi(v), Coding::Multi(b)) => put(v, target, *b),
+        match (&mut self.out.answers[qi], d.coded) {
+            (Answers::Choice(v), Coding::Choice(c)) => put(v, target, c),
+            (Answers::Multi(v), Coding::Multi(b)) => put(v, target, b),
             _ => unreachable!("coding kind follows question kind"),
         }
     }

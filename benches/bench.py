@@ -1,0 +1,131 @@
+#!/usr/bin/env python3
+"""The survey-lens benchmark: report speed and memory at 10k, 100k and 1M
+responses (CSV) and 100k (.xlsx), against a pandas peer on the same files in
+the same run. It checks that the peer's counts equal ours, prints a table and
+writes benches/results.md.
+
+    pip install -r benches/peer/requirements.txt
+    python3 benches/bench.py            # add --quick to skip the 1M file
+"""
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / "target" / "release" / "survey-lens"
+DATA = ROOT / "benches" / "data"
+QUICK = "--quick" in sys.argv
+
+
+def sh(args, **kw):
+    return subprocess.run(args, check=True, **kw)
+
+
+def timed(args, runs):
+    """Median wall time and the peak RSS (KB) of `args` over `runs` runs."""
+    walls, rss = [], 0
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        p = subprocess.run(["/usr/bin/time", "-f", "%M"] + args, capture_output=True, text=True)
+        walls.append(time.perf_counter() - t0)
+        if p.returncode != 0:
+            sys.exit(f"failed: {' '.join(map(str, args))}\n{p.stderr}")
+        rss = max(rss, int(p.stderr.strip().splitlines()[-1]))
+    return statistics.median(walls), rss
+
+
+def make_inputs():
+    DATA.mkdir(exist_ok=True)
+    sizes = [10_000, 100_000] + ([] if QUICK else [1_000_000])
+    files = []
+    for n in sizes:
+        f = DATA / f"sample-{n}.csv"
+        if not f.exists():
+            sh([BIN, "sample", "--rows", str(n), "--seed", "42", "-o", f])
+        files.append((f"{n // 1000}k CSV" if n < 1_000_000 else "1M CSV", n, f))
+    x = DATA / "sample-100000.xlsx"
+    if not x.exists():
+        import csv
+
+        from openpyxl import Workbook
+
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet("Form1")
+        with open(DATA / "sample-100000.csv", newline="", encoding="utf-8") as fh:
+            for row in csv.reader(fh):
+                ws.append(row)
+        wb.save(x)
+    files.insert(2, ("100k xlsx", 100_000, x))
+    return files
+
+
+def ours_counts(summary):
+    out = {}
+    for q in summary["questions"]:
+        if q["kind"] == "text":
+            continue
+        counts = {}
+        for c in q["cells"]:
+            if c["group"] != "All" and c["count"]:
+                counts.setdefault(c["group"], {})[c["option"]] = c["count"]
+        base = {g: n for g, n in q["answered"].items() if g != "All" and n}
+        out[q["id"]] = {"base": base, "base_all": q["answered"]["All"], "counts": counts}
+    return out
+
+
+def main():
+    sh(["cargo", "build", "--release", "--quiet"], cwd=ROOT)
+    template = DATA / "sel.toml"
+    DATA.mkdir(exist_ok=True)
+    template.write_bytes(subprocess.run([BIN, "template"], capture_output=True, check=True).stdout)
+    rows = []
+    for label, n, f in make_inputs():
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "r"
+            runs = 5 if n <= 100_000 else 3
+            all_t, all_rss = timed([BIN, "report", f, "--out", out, "-q"], runs)
+            json_t, json_rss = timed([BIN, "report", f, "--out", out, "-q", "--format", "json"], runs)
+            # Counts to check against the peer: no suppression.
+            sh([BIN, "report", f, "--out", out, "-q", "--format", "json", "--min-cell", "0"])
+            ours = ours_counts(json.loads((out / "summary.json").read_text()))
+            peer_file = Path(tmp) / "peer.json"
+            t0 = time.perf_counter()
+            with open(peer_file, "w") as fh:
+                sh([sys.executable, ROOT / "benches/peer/peer.py", template, f], stdout=fh)
+            peer_t = time.perf_counter() - t0
+            peer = json.loads(peer_file.read_text())
+            for q in ours:
+                for k in ("base", "base_all", "counts"):
+                    if ours[q][k] != peer[q][k]:
+                        sys.exit(f"{label}: peer and survey-lens disagree on {q} {k}")
+        rows.append((label, n, all_t, all_rss, json_t, json_rss, peer_t))
+        print(f"{label:>10}: all formats {all_t:6.3f} s, json {json_t:6.3f} s, peak {all_rss / 1024:6.0f} MB, pandas {peer_t:7.2f} s", flush=True)
+
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+    lines = [
+        "# survey-lens benchmark",
+        "",
+        f"Machine: {os.cpu_count()} cores ({cpu}). `report` writes every format (md, json, csv, svg, png, html) unless noted.",
+        "The pandas peer (`benches/peer/peer.py`) computes the same per-group counts, bases and percentages for",
+        "every question from the same template; the benchmark checked that its counts equal survey-lens's for every file.",
+        "Times are medians of 5 runs (3 for 1M); the peer ran once. Peak memory is the maximum RSS.",
+        "",
+        "| input | responses | report, all formats | report, json only | per 100k (all) | peak RSS | pandas peer | peer / ours |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for label, n, all_t, all_rss, json_t, json_rss, peer_t in rows:
+        lines.append(
+            f"| {label} | {n:,} | {all_t:.3f} s | {json_t:.3f} s | {all_t / (n / 100_000):.3f} s | {max(all_rss, json_rss) / 1024:.0f} MB | {peer_t:.2f} s | {peer_t / all_t:.1f}x |"
+        )
+    lines += ["", "Regenerate with `python3 benches/bench.py` (inputs are cached in `benches/data/`)."]
+    (ROOT / "benches" / "results.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
