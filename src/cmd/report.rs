@@ -45,7 +45,7 @@ pub fn run(args: ReportArgs) -> Result<()> {
     let mut charts = Vec::new();
     if wants(Format::Svg) || wants(Format::Html) {
         for c in &planned {
-            let svg = render::charts::svg(&summary, c)?;
+            let svg = render::charts::svg(&render::charts::Plot::Report(&summary, c))?;
             if wants(Format::Svg) {
                 staged.write(&format!("charts/{}.svg", c.id), svg.as_bytes())?;
             }
@@ -54,7 +54,10 @@ pub fn run(args: ReportArgs) -> Result<()> {
     }
     if wants(Format::Png) {
         for c in &planned {
-            render::charts::png(&summary, c, &staged.path(&format!("charts/{}.png", c.id))?)?;
+            render::charts::png(
+                &render::charts::Plot::Report(&summary, c),
+                &staged.path(&format!("charts/{}.png", c.id))?,
+            )?;
         }
     }
     if wants(Format::Html) {

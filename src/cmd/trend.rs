@@ -71,16 +71,16 @@ pub fn run(args: TrendArgs) -> Result<()> {
             .expect("filtered");
         let title = format!("{}, by wave", ind.label);
         let chart_id = format!("trend-{id}");
+        let plot = charts::Plot::Trend {
+            waves: &waves,
+            indicator: id,
+            title: &title,
+        };
         staged.write(
             &format!("charts/{chart_id}.svg"),
-            charts::trend_svg(&waves, id, &title)?.as_bytes(),
+            charts::svg(&plot)?.as_bytes(),
         )?;
-        charts::trend_png(
-            &waves,
-            id,
-            &title,
-            &staged.path(&format!("charts/{chart_id}.png"))?,
-        )?;
+        charts::png(&plot, &staged.path(&format!("charts/{chart_id}.png"))?)?;
         let mut header = vec![document::text(&last.group_label)];
         header.extend(labels.iter().map(document::text));
         let rows = std::iter::once(ALL)

@@ -189,14 +189,32 @@ fn question_alt(s: &Summary, q: &QuestionSummary) -> String {
     }
 }
 
-fn draw_any<DB: DrawingBackend>(
+/// What to draw: one of a report's charts, or an indicator's trend across
+/// waves. Both go through the same sizing and SVG/PNG output below.
+pub enum Plot<'a> {
+    Report(&'a Summary, &'a Chart),
+    Trend {
+        waves: &'a [Summary],
+        indicator: &'a str,
+        title: &'a str,
+    },
+}
+
+fn draw_plot<DB: DrawingBackend>(
     area: &DrawingArea<DB, plotters::coord::Shift>,
-    s: &Summary,
-    c: &Chart,
+    plot: &Plot,
 ) -> Result<i32> {
     let p = Painter { area };
     area.fill(&WHITE)
         .map_err(|e| anyhow!("drawing a chart failed: {e:?}"))?;
+    let (s, c) = match plot {
+        Plot::Report(s, c) => (*s, *c),
+        Plot::Trend {
+            waves,
+            indicator,
+            title,
+        } => return draw::trend(&p, waves, indicator, title),
+    };
     let bottom = match c.kind {
         Kind::Indicators => draw::indicators(&p, s, &c.title),
         Kind::Heatmap => draw::heatmap(&p, s, &c.title),
@@ -211,76 +229,36 @@ fn draw_any<DB: DrawingBackend>(
     }
 }
 
-/// The canvas height a chart needs, from a dry run on a tall SVG canvas.
-fn height(s: &Summary, c: &Chart) -> Result<u32> {
+/// The canvas height a plot needs, from a dry run on a tall SVG canvas.
+fn height(plot: &Plot) -> Result<u32> {
     let mut scratch = String::new();
     let bottom = {
         let area = SVGBackend::with_string(&mut scratch, (WIDTH, 40_000)).into_drawing_area();
-        draw_any(&area, s, c)?
+        draw_plot(&area, plot)?
     };
     Ok((bottom + paint::MARGIN).max(200) as u32)
 }
 
-/// The chart as an SVG document.
-pub fn svg(s: &Summary, c: &Chart) -> Result<String> {
+/// The plot as an SVG document.
+pub fn svg(plot: &Plot) -> Result<String> {
     register_font();
-    let h = height(s, c)?;
+    let h = height(plot)?;
     let mut out = String::new();
     {
         let area = SVGBackend::with_string(&mut out, (WIDTH, h)).into_drawing_area();
-        draw_any(&area, s, c)?;
+        draw_plot(&area, plot)?;
         area.present()
             .map_err(|e| anyhow!("drawing a chart failed: {e:?}"))?;
     }
     Ok(out)
 }
 
-/// A trend chart for one indicator across waves, as SVG.
-pub fn trend_svg(waves: &[Summary], indicator: &str, title: &str) -> Result<String> {
+/// The plot as a PNG file at `path`, 1600 pixels wide.
+pub fn png(plot: &Plot, path: &Path) -> Result<()> {
     register_font();
-    let draw = |area: &DrawingArea<SVGBackend, plotters::coord::Shift>| -> Result<i32> {
-        area.fill(&WHITE)
-            .map_err(|e| anyhow!("drawing a chart failed: {e:?}"))?;
-        draw::trend(&Painter { area }, waves, indicator, title)
-    };
-    let mut scratch = String::new();
-    let bottom = draw(&SVGBackend::with_string(&mut scratch, (WIDTH, 40_000)).into_drawing_area())?;
-    let mut out = String::new();
-    {
-        let area = SVGBackend::with_string(&mut out, (WIDTH, (bottom + paint::MARGIN) as u32))
-            .into_drawing_area();
-        draw(&area)?;
-        area.present()
-            .map_err(|e| anyhow!("drawing a chart failed: {e:?}"))?;
-    }
-    Ok(out)
-}
-
-/// The same trend chart as a 1600-pixel PNG at `path`.
-pub fn trend_png(waves: &[Summary], indicator: &str, title: &str, path: &Path) -> Result<()> {
-    register_font();
-    let mut scratch = String::new();
-    let bottom = {
-        let area = SVGBackend::with_string(&mut scratch, (WIDTH, 40_000)).into_drawing_area();
-        area.fill(&WHITE)
-            .map_err(|e| anyhow!("drawing a chart failed: {e:?}"))?;
-        draw::trend(&Painter { area: &area }, waves, indicator, title)?
-    };
-    let area =
-        BitMapBackend::new(path, (WIDTH, (bottom + paint::MARGIN) as u32)).into_drawing_area();
-    area.fill(&WHITE)
-        .map_err(|e| anyhow!("drawing a chart failed: {e:?}"))?;
-    draw::trend(&Painter { area: &area }, waves, indicator, title)?;
-    area.present()
-        .map_err(|e| anyhow!("cannot write {}: {e:?}", path.display()))
-}
-
-/// The chart as a PNG file at `path`, 1600 pixels wide.
-pub fn png(s: &Summary, c: &Chart, path: &Path) -> Result<()> {
-    register_font();
-    let h = height(s, c)?;
+    let h = height(plot)?;
     let area = BitMapBackend::new(path, (WIDTH, h)).into_drawing_area();
-    draw_any(&area, s, c)?;
+    draw_plot(&area, plot)?;
     area.present()
         .map_err(|e| anyhow!("cannot write {}: {e:?}", path.display()))
 }
