@@ -48,7 +48,10 @@ pub fn headline(s: &Summary, width: u16, color: bool) -> String {
     out.push('\n');
     out.push_str("worse/better: the group's 95% interval lies wholly on one side of All.");
     if s.min_cell > 1 {
-        out.push_str(&format!(" <{0}: fewer than {0}, hidden.", s.min_cell));
+        out.push_str(&format!(
+            "\n<{0}: fewer than {0}; *: group too small to show; [c]: hidden so another figure cannot be worked out.",
+            s.min_cell
+        ));
     }
     out.push('\n');
     out
