@@ -145,15 +145,6 @@ fn derivable(q: &Value, groups: &[String], indicators: &[Value]) -> Vec<String> 
         .collect()
 }
 
-fn groups(s: &Value) -> Vec<String> {
-    s["groups"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|g| g.as_str().unwrap().to_string())
-        .collect()
-}
-
 #[test]
 fn no_hidden_count_can_be_solved_for_from_the_published_tables() {
     let dir = tempfile::tempdir().unwrap();
@@ -203,7 +194,7 @@ fn no_hidden_count_can_be_solved_for_from_the_published_tables() {
                     i
                 })
                 .collect();
-            let d = derivable(q, &groups(&s), &inds);
+            let d = derivable(q, &group_names(&s), &inds);
             assert!(
                 d.is_empty(),
                 "{}: {} can be worked out by subtraction",
@@ -228,7 +219,7 @@ fn without_secondary_suppression_the_check_would_fail() {
         &dir.path().join("r"),
         &["--quiet", "--min-cell", "0"],
     );
-    let g = groups(&s);
+    let g = group_names(&s);
     let q = s["questions"]
         .as_array_mut()
         .unwrap()

@@ -36,12 +36,7 @@ fn wellbeing_sample_end_to_end_with_its_own_template() {
     );
     assert_eq!(s["group_label"], "PCN");
     assert_eq!(s["responses"]["analysed"], 180);
-    let groups: Vec<&str> = s["groups"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|g| g.as_str().unwrap())
-        .collect();
+    let groups = group_names(&s);
     assert_eq!(
         &groups[..6],
         [

@@ -19,12 +19,7 @@ fn sample_report_has_every_output_and_finds_the_planted_differences() {
     assert_eq!(s["responses"]["analysed"], 250);
     assert_eq!(s["inputs"][0]["file"], "sel-stakeholder-survey.csv");
     assert_eq!(s["inputs"][0]["sha256"].as_str().unwrap().len(), 64);
-    let groups: Vec<&str> = s["groups"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|g| g.as_str().unwrap())
-        .collect();
+    let groups = group_names(&s);
     assert_eq!(
         &groups[..7],
         [

@@ -28,6 +28,19 @@ fn three_waves(dir: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
+/// `compare PREVIOUS CURRENT --out OUT -q`, which must succeed.
+fn run_compare(previous: impl AsRef<Path>, current: impl AsRef<Path>, out: &Path) {
+    bin()
+        .arg("compare")
+        .arg(previous.as_ref())
+        .arg(current.as_ref())
+        .arg("--out")
+        .arg(out)
+        .arg("-q")
+        .assert()
+        .success();
+}
+
 fn significant(c: &Value) -> BTreeSet<(String, String, String)> {
     c["rows"]
         .as_array()
@@ -107,15 +120,7 @@ fn compare_flags_exactly_the_planted_changes() {
     // Wave 2's smaller fall in Bexley is not mistaken for certainty, and
     // Greenwich has not changed yet.
     let out2 = dir.path().join("cmp12");
-    bin()
-        .arg("compare")
-        .arg(&waves[0])
-        .arg(&waves[1])
-        .arg("--out")
-        .arg(&out2)
-        .arg("-q")
-        .assert()
-        .success();
+    run_compare(&waves[0], &waves[1], &out2);
     let early = significant(&read_json(&out2.join("comparison.json")));
     assert!(
         early
@@ -173,15 +178,7 @@ fn suppressed_figures_are_never_compared() {
     let dir = tempfile::tempdir().unwrap();
     let waves = three_waves(dir.path());
     let out = dir.path().join("cmp");
-    bin()
-        .arg("compare")
-        .arg(&waves[0])
-        .arg(&waves[2])
-        .arg("--out")
-        .arg(&out)
-        .arg("-q")
-        .assert()
-        .success();
+    run_compare(&waves[0], &waves[2], &out);
     let c = read_json(&out.join("comparison.json"));
     let hidden: Vec<&Value> = c["rows"]
         .as_array()
@@ -213,15 +210,7 @@ fn template_changes_and_schema_versions() {
     let old_path = dir.path().join("old.json");
     std::fs::write(&old_path, old.to_string()).unwrap();
     let out = dir.path().join("cmp");
-    bin()
-        .arg("compare")
-        .arg(&old_path)
-        .arg(&waves[2])
-        .arg("--out")
-        .arg(&out)
-        .arg("-q")
-        .assert()
-        .success();
+    run_compare(&old_path, &waves[2], &out);
     let c = read_json(&out.join("comparison.json"));
     assert!(c["not_compared"].to_string().contains("self_directed"));
     assert!(

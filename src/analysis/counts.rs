@@ -95,20 +95,9 @@ fn count_polars(template: &Template, coded: &Coded) -> PolarsResult<Counts> {
             .expect("validated: indicator question exists");
         let q = questions[qi];
         let ans = &coded.answers[qi];
-        let idx = |list: &[String]| -> Vec<usize> {
-            let keys: Vec<String> = list
-                .iter()
-                .map(|a| crate::normalise::text::key(a))
-                .collect();
-            q.options
-                .iter()
-                .enumerate()
-                .filter(|(_, o)| keys.contains(&crate::normalise::text::key(o)))
-                .map(|(i, _)| i)
-                .collect()
-        };
-        let in_base = answered(qi, ans).and(any_of(qi, ans, &idx(&ind.base_excludes)).not());
-        let counted = any_of(qi, ans, &idx(&ind.counts));
+        let in_base =
+            answered(qi, ans).and(any_of(qi, ans, &q.option_indices(&ind.base_excludes)).not());
+        let counted = any_of(qi, ans, &q.option_indices(&ind.counts));
         aggs.push(in_base.clone().sum().alias(format!("i{ii}_base")));
         aggs.push(in_base.and(counted).sum().alias(format!("i{ii}_n")));
     }

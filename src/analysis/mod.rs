@@ -12,7 +12,6 @@ use anyhow::Result;
 use indexmap::IndexMap;
 
 use crate::normalise::Coded;
-use crate::normalise::text::key;
 use crate::summary::{
     ALL, Cell, Disclosure, GroupCount, IndicatorCell, IndicatorSummary, InputInfo, QuestionSummary,
     Quote, Responses, SCHEMA, SectionInfo, Summary,
@@ -27,15 +26,15 @@ fn percent(count: u64, base: u64) -> Option<f64> {
     (base > 0).then(|| 100.0 * count as f64 / base as f64)
 }
 
-/// Option indices of `answers` in question `q`, matched like answers are.
-fn option_indices(q: &Question, answers: &[String]) -> Vec<usize> {
-    let keys: Vec<String> = answers.iter().map(|a| key(a)).collect();
-    q.options
-        .iter()
-        .enumerate()
-        .filter(|(_, o)| keys.contains(&key(o)))
-        .map(|(i, _)| i)
-        .collect()
+/// How a headline indicator is computed and protected.
+struct IndicatorPlan {
+    /// Index into the analysed questions.
+    question: usize,
+    counted: Vec<usize>,
+    excluded: Vec<usize>,
+    /// Position among its question's indicator links, when it is a plain sum
+    /// of that question's cells (published from the question's table).
+    link: Option<usize>,
 }
 
 fn disclosure(p: &Policy) -> Disclosure {
@@ -104,8 +103,10 @@ pub fn analyse(
 
     let qs: Vec<&Question> = template.analysed_questions().collect();
     // Each indicator: its question, option sets, and whether it is a plain
-    // sum of that question's cells (published from the question's table).
-    let ind_meta: Vec<(usize, Vec<usize>, Vec<usize>, bool)> = template
+    // sum of that question's cells (published from the question's table):
+    // then `link` is its position among that table's indicator links.
+    let mut links_per_question = vec![0usize; qs.len()];
+    let ind_meta: Vec<IndicatorPlan> = template
         .indicators
         .iter()
         .map(|ind| {
@@ -114,11 +115,20 @@ pub fn analyse(
                 .position(|q| q.id == ind.question)
                 .expect("validated");
             let (counted, excluded) = (
-                option_indices(qs[qi], &ind.counts),
-                option_indices(qs[qi], &ind.base_excludes),
+                qs[qi].option_indices(&ind.counts),
+                qs[qi].option_indices(&ind.base_excludes),
             );
             let linear = qs[qi].kind != Kind::Multi || (counted.len() == 1 && excluded.is_empty());
-            (qi, counted, excluded, linear)
+            let link = linear.then(|| {
+                links_per_question[qi] += 1;
+                links_per_question[qi] - 1
+            });
+            IndicatorPlan {
+                question: qi,
+                counted,
+                excluded,
+                link,
+            }
         })
         .collect();
     let grids: Vec<Option<protect::Grid>> = qs
@@ -129,11 +139,11 @@ pub fn analyse(
             let links: Vec<protect::Link> = ind_meta
                 .iter()
                 .zip(&c.indicators)
-                .filter(|((i, _, _, linear), _)| *i == qi && *linear)
-                .map(|((_, counted, excluded, _), ic)| protect::Link {
+                .filter(|(m, _)| m.question == qi && m.link.is_some())
+                .map(|(m, ic)| protect::Link {
                     counts: ic,
-                    counted: counted.clone(),
-                    excluded: excluded.clone(),
+                    counted: m.counted.clone(),
+                    excluded: m.excluded.clone(),
                 })
                 .collect();
             (q.kind != Kind::Text)
@@ -201,24 +211,18 @@ pub fn analyse(
         .iter()
         .zip(&c.indicators)
         .zip(&ind_meta)
-        .map(|((ind, ic), (qi, counted, excluded, linear))| {
-            let grid = grids[*qi]
+        .map(|((ind, ic), m)| {
+            let grid = grids[m.question]
                 .as_ref()
                 .expect("indicators are never on text questions");
             // (count hidden?, base hidden?) per column.
-            let status: Vec<(Option<Hidden>, Option<Hidden>)> = if *linear {
-                let nth = ind_meta[..]
-                    .iter()
-                    .zip(&template.indicators)
-                    .take_while(|(_, other)| other.id != ind.id)
-                    .filter(|((q, _, _, l), _)| q == qi && *l)
-                    .count();
-                let (count, base) = &grid.links[nth];
+            let status: Vec<(Option<Hidden>, Option<Hidden>)> = if let Some(link) = m.link {
+                let (count, base) = &grid.links[link];
                 (0..names.len())
                     .map(|j| (grid.t.hidden[count[j]], grid.t.hidden[base[j]]))
                     .collect()
             } else {
-                let g = protect::indicator(ic, &slot_ids, grid, counted, excluded, &policy);
+                let g = protect::indicator(ic, &slot_ids, grid, &m.counted, &m.excluded, &policy);
                 (0..names.len())
                     .map(|j| (g.cell_hidden(0, j), g.base_hidden(j)))
                     .collect()

@@ -4,8 +4,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
-use comfy_table::presets::UTF8_FULL_CONDENSED;
-use comfy_table::{Cell, CellAlignment, ContentArrangement, Table};
+use comfy_table::{Cell, CellAlignment};
 
 use crate::analysis::{self, change};
 use crate::cli::CompareArgs;
@@ -64,10 +63,7 @@ pub fn run(args: CompareArgs) -> Result<()> {
 
 /// The comparison for the terminal: one row per indicator and group.
 pub fn table(c: &Comparison, width: u16) -> String {
-    let mut t = Table::new();
-    t.load_style(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_width(width);
+    let mut t = render::terminal::table(width);
     t.set_header([
         "Indicator",
         "Group",

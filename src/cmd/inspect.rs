@@ -6,14 +6,14 @@ use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
 
 use anyhow::{Result, bail};
-use comfy_table::presets::UTF8_FULL_CONDENSED;
-use comfy_table::{Cell, CellAlignment, ContentArrangement, Table};
+use comfy_table::{Cell, CellAlignment};
 use csv::StringRecord;
 
 use crate::cli::InspectArgs;
 use crate::load::{self, Header, RowNo, Sink};
 use crate::normalise::{ColumnPlan, ColumnUse, Normaliser, missing_group_message};
 use crate::render::describe_input;
+use crate::render::terminal::table;
 use crate::survey::Template;
 
 /// Counts answered cells per column and passes rows on to the normaliser
@@ -49,14 +49,6 @@ impl Sink for Inspector<'_> {
         }
         Ok(())
     }
-}
-
-fn table(width: u16) -> Table {
-    let mut t = Table::new();
-    t.load_style(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_width(width);
-    t
 }
 
 pub fn run(args: InspectArgs) -> Result<()> {

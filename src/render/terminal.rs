@@ -1,4 +1,5 @@
-//! The headline table printed after a report is written.
+//! Tables for the terminal: the headline table printed after a report, and
+//! the one table style every command uses.
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement, Table};
@@ -6,19 +7,26 @@ use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement, Tab
 use crate::render::{flag, indicator_text};
 use crate::summary::Summary;
 
+/// An empty table in the house style, wrapped to `width` columns (fixed, so
+/// output is the same in a pipe, a test and a terminal).
+pub fn table(width: u16) -> Table {
+    let mut t = Table::new();
+    t.load_style(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(width);
+    t
+}
+
 /// One row per group plus All, one column per indicator, `NN% (n=B)` with
 /// "worse"/"better" beside cells that differ from All. `width` fixes the
 /// table width so output is the same in a pipe, a test and a terminal.
 /// `color` adds red and cyan to flagged cells; the caller decides (only on a
 /// terminal, and never when `NO_COLOR` is set).
 pub fn headline(s: &Summary, width: u16, color: bool) -> String {
-    let mut t = Table::new();
+    let mut t = table(width);
     if color {
         t.enforce_styling();
     }
-    t.load_style(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_width(width);
     let mut header = vec![Cell::new(&s.group_label)];
     header.extend(s.indicators.iter().map(|i| Cell::new(&i.label)));
     t.set_header(header);

@@ -125,6 +125,20 @@ pub struct Question {
     pub options: Vec<String>,
 }
 
+impl Question {
+    /// Indices of the options among `answers`, matched as answers are
+    /// (case, spacing and curly quotes ignored), in option order.
+    pub fn option_indices(&self, answers: &[String]) -> Vec<usize> {
+        let keys: Vec<String> = answers.iter().map(|a| key(a)).collect();
+        self.options
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| keys.contains(&key(o)))
+            .map(|(i, _)| i)
+            .collect()
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Polarity {

@@ -56,6 +56,16 @@ pub fn indicator<'a>(s: &'a Value, id: &str, group: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("indicator {id} group {group}"))
 }
 
+/// The `groups` of a summary, in report order.
+pub fn group_names(s: &Value) -> Vec<String> {
+    s["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g.as_str().unwrap().to_string())
+        .collect()
+}
+
 pub fn question<'a>(s: &'a Value, id: &str) -> &'a Value {
     s["questions"]
         .as_array()

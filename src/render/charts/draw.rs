@@ -421,7 +421,7 @@ pub fn multi_bars<DB: DrawingBackend>(
         ),
     )?;
     let rows: Vec<&str> = s.groups_and_all().collect();
-    panels(p, q.options.len(), y, |i, (px, py), pw| {
+    panels(q.options.len(), y, |i, (px, py), pw| {
         let opt = &q.options[i];
         let mut y = p.lines(
             &wrap(opt, pw, 22, 2),
@@ -476,8 +476,7 @@ pub fn multi_bars<DB: DrawingBackend>(
 
 /// Lays out `n` panels in two columns; `draw(i, (x, y), width)` returns the
 /// panel's bottom. Returns the bottom of the last row.
-fn panels<DB: DrawingBackend>(
-    _p: &Painter<DB>,
+fn panels(
     n: usize,
     top: i32,
     mut draw: impl FnMut(usize, (i32, i32), i32) -> Result<i32>,
@@ -512,7 +511,7 @@ pub fn indicators<DB: DrawingBackend>(p: &Painter<DB>, s: &Summary, title: &str)
         ),
     )?;
     let rows: Vec<&str> = s.groups_and_all().collect();
-    panels(p, s.indicators.len(), y, |i, (px, py), pw| {
+    panels(s.indicators.len(), y, |i, (px, py), pw| {
         let ind = &s.indicators[i];
         let mut y = p.lines(
             &wrap(&ind.label, pw, 22, 2),
@@ -759,7 +758,7 @@ pub fn trend<DB: DrawingBackend>(
         .iter()
         .map(|w| w.wave.clone().unwrap_or_else(|| w.title.clone()))
         .collect();
-    panels(p, groups.len(), y, |i, (px, py), pw| {
+    panels(groups.len(), y, |i, (px, py), pw| {
         let g = groups[i];
         p.text(
             &fit(g, pw, 22),
