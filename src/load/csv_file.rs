@@ -16,7 +16,7 @@ use encoding_rs::WINDOWS_1252;
 use sha2::{Digest, Sha256};
 
 use super::sniff::{Encoding, delimiter};
-use super::{Described, RowNo, Sink, feed, file_name, hex, info};
+use super::{Described, RowNo, Rows, Sink, feed, file_name, hex, info};
 use crate::summary::InputInfo;
 
 /// Passes bytes through while feeding them to SHA-256, so provenance costs no
@@ -38,7 +38,7 @@ impl<R: Read> Read for Hashing<'_, R> {
 }
 
 /// Rows parsed ahead of the coder, per message.
-const BATCH: usize = 2048;
+const BATCH: usize = 128;
 
 type Batch = Vec<(RowNo, StringRecord)>;
 
@@ -60,10 +60,16 @@ pub(super) fn read(
     let used_1252 = AtomicBool::new(enc == Encoding::Windows1252);
 
     // Two stages on two cores: this thread's helper parses and decodes rows
-    // in batches; this thread codes them. A bounded channel keeps memory flat.
+    // in batches; this thread codes them. A bounded channel keeps memory flat,
+    // and spent batches come back so their records' buffers are reused: a
+    // record freed on another thread than the one that allocated it is what
+    // made the allocator the hot spot.
     let (tx, rx) = mpsc::sync_channel::<Result<Batch>>(8);
+    let (back_tx, back_rx) = mpsc::channel::<Batch>();
+    let used_1252_ref = &used_1252;
     let (layout, rows, incomplete, digest) = std::thread::scope(|scope| {
-        let parser = scope.spawn(|| -> Result<Option<String>> {
+        let parser = scope.spawn(move || -> Result<Option<String>> {
+            let used_1252 = used_1252_ref;
             let mut hasher = Sha256::new();
             let raw = Hashing {
                 inner: Cursor::new(head).chain(BufReader::with_capacity(1 << 20, file)),
@@ -87,14 +93,25 @@ pub(super) fn read(
                 .delimiter(delim)
                 .from_reader(&mut decoded);
             let mut first = true;
-            // Each row is handed over, so each needs its own buffers: size
-            // them like the last row's to avoid growing them byte by byte.
+            // Records from spent batches, ready to be read into again.
+            let mut pool: Vec<StringRecord> = Vec::new();
+            // New records are sized like the last row, so they do not grow
+            // byte by byte.
             let (mut bytes, mut fields) = (256, 16);
             loop {
-                let mut batch = Vec::with_capacity(BATCH);
+                let mut batch = match back_rx.try_recv() {
+                    Ok(mut spent) => {
+                        pool.extend(spent.drain(..).map(|(_, r)| r));
+                        spent
+                    }
+                    Err(_) => Vec::with_capacity(BATCH),
+                };
                 let mut done = false;
                 while batch.len() < BATCH {
-                    let mut rec = ByteRecord::with_capacity(bytes, fields);
+                    let mut rec = pool.pop().map_or_else(
+                        || ByteRecord::with_capacity(bytes, fields),
+                        StringRecord::into_byte_record,
+                    );
                     match rdr.read_byte_record(&mut rec) {
                         Err(e) => {
                             // The coder reports it; stop reading.
@@ -109,7 +126,7 @@ pub(super) fn read(
                         Ok(true) => {
                             (bytes, fields) = (rec.as_slice().len().max(64), rec.len().max(1));
                             let row = rec.position().map_or(0, |p| p.record() + 1);
-                            batch.push((row, decode(rec, first, &used_1252)));
+                            batch.push((row, decode(rec, first, used_1252)));
                             first = false;
                         }
                     }
@@ -129,21 +146,14 @@ pub(super) fn read(
             drop(decoded);
             Ok(Some(hex(hasher)))
         });
-        let mut pending = Vec::new().into_iter();
-        let mut next = || -> Result<Option<(RowNo, StringRecord)>> {
-            loop {
-                if let Some(r) = pending.next() {
-                    return Ok(Some(r));
-                }
-                match rx.recv() {
-                    Ok(Ok(batch)) => pending = batch.into_iter(),
-                    Ok(Err(e)) => return Err(e),
-                    Err(_) => return Ok(None),
-                }
-            }
+        let mut received = Received {
+            rx,
+            back: back_tx,
+            batch: Vec::new(),
+            pos: 0,
         };
-        let fed = feed(path, &name, &mut next, sink);
-        drop(rx);
+        let fed = feed(path, &name, &mut received, sink);
+        drop(received);
         let digest = parser
             .join()
             .map_err(|_| anyhow::anyhow!("reading {} failed", path.display()))?;
@@ -168,6 +178,34 @@ pub(super) fn read(
             sheet: None,
         },
     ))
+}
+
+/// The coder's end of the parser's channel.
+struct Received {
+    rx: mpsc::Receiver<Result<Batch>>,
+    back: mpsc::Sender<Batch>,
+    batch: Batch,
+    pos: usize,
+}
+
+impl Rows for Received {
+    fn next_row(&mut self) -> Result<Option<(RowNo, &StringRecord)>> {
+        while self.pos == self.batch.len() {
+            match self.rx.recv() {
+                Ok(Ok(batch)) => {
+                    let spent = std::mem::replace(&mut self.batch, batch);
+                    // The parser may have finished; then the batch is dropped.
+                    let _ = self.back.send(spent);
+                    self.pos = 0;
+                }
+                Ok(Err(e)) => return Err(e),
+                Err(_) => return Ok(None),
+            }
+        }
+        let (row, rec) = &self.batch[self.pos];
+        self.pos += 1;
+        Ok(Some((*row, rec)))
+    }
 }
 
 /// One row as text: UTF-8 when it is valid, Windows-1252 otherwise. A UTF-8

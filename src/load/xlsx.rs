@@ -1,5 +1,6 @@
 //! Excel workbooks (.xlsx), as Microsoft Forms exports them, read with calamine.
 
+use std::borrow::Cow;
 use std::io::{BufReader, Read, Seek};
 use std::path::Path;
 
@@ -7,7 +8,7 @@ use anyhow::{Result, bail};
 use calamine::{Data, Reader, Xlsx};
 use csv::StringRecord;
 
-use super::{Described, Options, RowNo, Sink, feed, file_name, info};
+use super::{Described, Options, RowNo, Rows, Sink, feed, file_name, info};
 use crate::dates::excel_serial_to_iso;
 use crate::summary::InputInfo;
 
@@ -54,16 +55,12 @@ pub(super) fn read<R: Read + Seek>(
             continue;
         }
         let first_row = range.start().map_or(0, |(r, _)| u64::from(r));
-        let mut rows = range.rows().enumerate();
-        let mut next = || -> Result<Option<(RowNo, StringRecord)>> {
-            Ok(rows.next().map(|(i, cells)| {
-                (
-                    first_row + i as u64 + 1,
-                    cells.iter().map(cell_text).collect(),
-                )
-            }))
+        let mut rows = SheetRows {
+            rows: range.rows().enumerate(),
+            first_row,
+            record: StringRecord::new(),
         };
-        let (layout, n, incomplete) = feed(path, &name, &mut next, sink)?;
+        let (layout, n, incomplete) = feed(path, &name, &mut rows, sink)?;
         return Ok(info(
             &name,
             sha256,
@@ -103,16 +100,38 @@ fn quoted(names: &[String]) -> String {
 
 /// A cell as the text a CSV export of it would hold. Dates become ISO 8601;
 /// whole numbers lose their `.0` so ids read as `12`, not `12.0`.
-fn cell_text(c: &Data) -> String {
+/// A worksheet's rows as text, one reused record at a time.
+struct SheetRows<'a, I: Iterator<Item = (usize, &'a [Data])>> {
+    rows: I,
+    first_row: u64,
+    record: StringRecord,
+}
+
+impl<'a, I: Iterator<Item = (usize, &'a [Data])>> Rows for SheetRows<'a, I> {
+    fn next_row(&mut self) -> Result<Option<(RowNo, &StringRecord)>> {
+        let Some((i, cells)) = self.rows.next() else {
+            return Ok(None);
+        };
+        self.record.clear();
+        for c in cells {
+            self.record.push_field(&cell_text(c));
+        }
+        Ok(Some((self.first_row + i as u64 + 1, &self.record)))
+    }
+}
+
+/// A cell as the text a CSV export would hold; text cells are borrowed.
+fn cell_text(c: &Data) -> Cow<'_, str> {
     match c {
-        Data::Empty | Data::Error(_) => String::new(),
-        Data::String(s) => s.clone(),
-        Data::Int(i) => i.to_string(),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-        Data::Float(f) => f.to_string(),
-        Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
-        Data::DateTime(dt) if dt.is_datetime() => excel_serial_to_iso(dt.as_f64()),
-        Data::DateTime(dt) => dt.as_f64().to_string(),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Empty | Data::Error(_) => Cow::Borrowed(""),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Cow::Borrowed(s),
+        Data::Int(i) => Cow::Owned(i.to_string()),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => {
+            Cow::Owned(format!("{}", *f as i64))
+        }
+        Data::Float(f) => Cow::Owned(f.to_string()),
+        Data::Bool(b) => Cow::Borrowed(if *b { "TRUE" } else { "FALSE" }),
+        Data::DateTime(dt) if dt.is_datetime() => Cow::Owned(excel_serial_to_iso(dt.as_f64())),
+        Data::DateTime(dt) => Cow::Owned(dt.as_f64().to_string()),
     }
 }
