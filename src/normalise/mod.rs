@@ -191,6 +191,16 @@ pub fn missing_group_message(t: &Template, header: &Header) -> String {
     )
 }
 
+/// The number an id is, when it is written the one way that number is
+/// written: "0042" and "42" are different ids, so a leading zero is text.
+fn canonical_number(id: &str) -> Option<u64> {
+    let b = id.as_bytes();
+    let plain = (1..=19).contains(&b.len())
+        && b.iter().all(u8::is_ascii_digit)
+        && (b[0] != b'0' || b.len() == 1);
+    if plain { id.parse().ok() } else { None }
+}
+
 /// What one raw cell means, decided once per distinct value and cached.
 struct Decision {
     coded: Coding,
@@ -227,6 +237,10 @@ pub struct Normaliser<'t> {
     unknown_lists: Vec<Vec<String>>,
     plan: Option<FilePlan>,
     file: String,
+    /// Where each response id was put, for last-wins deduplication. Numeric
+    /// ids (as every platform but Google Forms writes) are kept as numbers:
+    /// a million ids as strings cost a million allocations.
+    seen_numbers: HashMap<u64, usize>,
     seen_ids: HashMap<String, usize>,
     out: Coded,
     // Data-quality tallies, keyed so output order is deterministic.
@@ -306,6 +320,7 @@ impl<'t> Normaliser<'t> {
             group_cache: HashMap::new(),
             plan: None,
             file: String::new(),
+            seen_numbers: HashMap::new(),
             seen_ids: HashMap::new(),
             other_groups: BTreeMap::new(),
             unrecognised: BTreeMap::new(),
@@ -380,17 +395,7 @@ impl Sink for Normaliser<'_> {
     fn row(&mut self, _row: RowNo, rec: &csv::StringRecord) -> Result<()> {
         let plan = self.plan.take().expect("begin_file called before push_row");
         let target = match plan.id_col.map(|c| rec.get(c).unwrap_or("").trim()) {
-            Some(id) if !id.is_empty() => match self.seen_ids.get(id) {
-                Some(&idx) => {
-                    self.out.duplicates_removed += 1;
-                    idx
-                }
-                None => {
-                    let idx = self.out.group.len();
-                    self.seen_ids.insert(id.to_string(), idx);
-                    idx
-                }
-            },
+            Some(id) if !id.is_empty() => self.place(id),
             _ => self.out.group.len(),
         };
         let g = self.group_code(rec.get(plan.group_col).unwrap_or(""));
@@ -428,6 +433,26 @@ impl Sink for Normaliser<'_> {
 }
 
 impl Normaliser<'_> {
+    /// The row index for a response with this id: a new row, or the row of
+    /// the earlier response with the same id, which this one replaces.
+    fn place(&mut self, id: &str) -> usize {
+        let next = self.out.group.len();
+        let earlier = match canonical_number(id) {
+            Some(n) => *self.seen_numbers.entry(n).or_insert(next),
+            None => match self.seen_ids.get(id) {
+                Some(&idx) => idx,
+                None => {
+                    self.seen_ids.insert(id.to_string(), next);
+                    next
+                }
+            },
+        };
+        if earlier != next {
+            self.out.duplicates_removed += 1;
+        }
+        earlier
+    }
+
     fn group_code(&mut self, raw: &str) -> u32 {
         if let Some(&g) = self.group_cache.get(raw) {
             if g == self.other_code() {
@@ -734,5 +759,64 @@ fn counted(map: &BTreeMap<String, u64>) -> String {
         format!("{} and {more} more", shown.join(", "))
     } else {
         shown.join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_ids_only_when_written_plainly() {
+        assert_eq!(canonical_number("0"), Some(0));
+        assert_eq!(canonical_number("42"), Some(42));
+        assert_eq!(canonical_number("0042"), None);
+        assert_eq!(canonical_number("4 2"), None);
+        assert_eq!(canonical_number("-42"), None);
+        assert_eq!(canonical_number("+42"), None);
+        assert_eq!(canonical_number("R_3kZ"), None);
+        assert_eq!(canonical_number("18446744073709551615"), None);
+        assert_eq!(
+            canonical_number("9999999999999999999"),
+            Some(9999999999999999999)
+        );
+    }
+
+    /// The later response with an id replaces the earlier one, whether the id
+    /// is kept as a number or as text, and "07" is not "7".
+    #[test]
+    fn the_last_response_with_an_id_wins() {
+        let t = Template::builtin();
+        let mut n = Normaliser::new(&t);
+        n.header(&Header {
+            file: "x.csv".into(),
+            columns: vec!["ID".into(), t.group_question().text.clone()],
+            alt: vec![None, None],
+        })
+        .unwrap();
+        let rows = [
+            ("7", "Bexley"),
+            ("07", "Bromley"),
+            ("R_1", "Greenwich"),
+            ("7", "Lambeth"),
+            ("R_1", "Lewisham"),
+            ("", "Southwark"),
+            ("", "Southwark"),
+        ];
+        for (i, (id, borough)) in rows.iter().enumerate() {
+            let rec = csv::StringRecord::from(vec![*id, *borough]);
+            n.row(i as RowNo + 2, &rec).unwrap();
+        }
+        let coded = n.finish();
+        let names: Vec<&str> = coded
+            .group
+            .iter()
+            .map(|&g| coded.group_names[g as usize].as_str())
+            .collect();
+        assert_eq!(
+            names,
+            ["Lambeth", "Bromley", "Lewisham", "Southwark", "Southwark"]
+        );
+        assert_eq!(coded.duplicates_removed, 2);
     }
 }
