@@ -14,6 +14,7 @@ pub mod infer;
 pub mod load;
 pub mod normalise;
 pub mod output;
+pub mod progress;
 pub mod render;
 pub mod sample;
 pub mod summary;

@@ -50,13 +50,16 @@ impl Sink for Profiler {
 }
 
 pub fn run(args: InitArgs) -> Result<()> {
+    let (progress, shown) = crate::progress::for_inputs(&args.inputs, false);
     let opts = load::Options {
         sheet: args.sheet.clone(),
+        progress,
     };
     let mut prof = Profiler::default();
     for path in &args.inputs {
         load::read(path, &opts, &mut prof)?;
     }
+    drop(shown);
     let title = args.inputs[0]
         .file_stem()
         .map(|s| s.to_string_lossy().replace(['_', '-'], " "))

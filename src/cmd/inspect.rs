@@ -53,8 +53,10 @@ impl Sink for Inspector<'_> {
 
 pub fn run(args: InspectArgs) -> Result<()> {
     let template = Template::load(args.config.as_deref())?;
+    let (progress, shown) = crate::progress::for_inputs(&args.inputs, false);
     let opts = load::Options {
         sheet: args.sheet.clone(),
+        progress,
     };
     let width = super::report::terminal_width(std::io::stdout().is_terminal());
     let questions: Vec<_> = template.analysed_questions().collect();
@@ -176,6 +178,7 @@ pub fn run(args: InspectArgs) -> Result<()> {
         }
         let _ = writeln!(out, "{t}");
     }
+    drop(shown);
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(out.as_bytes())?;
     stdout.flush()?;

@@ -22,8 +22,10 @@ pub fn run(args: ReportArgs) -> Result<()> {
         .unwrap_or_else(|| default_out(&args.inputs[0]));
     // Refuse an unsafe destination before spending time on the inputs.
     let staged = Staged::new(&out, &args.inputs)?;
+    let (progress, shown) = crate::progress::for_inputs(&args.inputs, args.quiet);
     let opts = load::Options {
         sheet: args.sheet.clone(),
+        progress: progress.clone(),
     };
     let policy = analysis::Policy {
         min_cell: args.min_cell,
@@ -39,6 +41,7 @@ pub fn run(args: ReportArgs) -> Result<()> {
         summary.change = Some(analysis::change::compare(&previous, &summary)?);
     }
 
+    progress.stage("Writing the report");
     let wants = |f: Format| args.format.contains(&f);
     let planned = render::charts::plan(&summary);
     // SVGs are needed by the markdown links and inlined in the HTML.
@@ -97,6 +100,7 @@ pub fn run(args: ReportArgs) -> Result<()> {
         )?;
     }
     staged.commit()?;
+    drop(shown);
 
     if !args.quiet {
         let stdout = std::io::stdout();
@@ -144,6 +148,7 @@ pub fn summarise(
             template.title
         );
     }
+    opts.progress.stage("Analysing");
     analysis::analyse(template, norm.finish(), infos, policy)
 }
 

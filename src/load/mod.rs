@@ -18,6 +18,7 @@ use anyhow::{Context, Result, bail};
 use csv::StringRecord;
 use sha2::{Digest, Sha256};
 
+use crate::progress::Progress;
 use crate::summary::InputInfo;
 use layout::Layout;
 use sniff::{HEAD_LEN, Kind, sniff};
@@ -45,6 +46,8 @@ pub trait Sink {
 pub struct Options {
     /// Worksheet of an .xlsx to read; default the first with a header row.
     pub sheet: Option<String>,
+    /// Told how many bytes have been read, for long runs.
+    pub progress: Progress,
 }
 
 /// A source of raw rows that lends each row until the next call, so a
@@ -73,6 +76,7 @@ pub fn read(path: &Path, opts: &Options, sink: &mut dyn Sink) -> Result<InputInf
         );
     }
     let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    opts.progress.reading(&file_name(path));
     if !meta.is_file() {
         return read_from(path, file, opts, sink);
     }
@@ -127,9 +131,36 @@ fn read_source<R: Read + Seek + Send>(
                 String::new()
             };
             src.seek(SeekFrom::Start(0))?;
-            xlsx::read(path, src, opts, sha256, sink)
+            let size = src.seek(SeekFrom::End(0))?;
+            src.seek(SeekFrom::Start(0))?;
+            let info = xlsx::read(path, src, opts, sha256, sink)?;
+            // A workbook is read whole before its rows: it counts as read at the end.
+            opts.progress.advance(size);
+            Ok(info)
         }
-        Kind::Text(enc) => csv_file::read(path, src, head, enc, sink, hash),
+        Kind::Text(enc) => {
+            opts.progress.advance(head.len() as u64);
+            let counted = Counted {
+                inner: src,
+                progress: opts.progress.clone(),
+            };
+            csv_file::read(path, counted, head, enc, sink, hash)
+        }
+    }
+}
+
+/// Tells the progress bar about every read. Reads are about a megabyte each,
+/// so this costs nothing measurable.
+struct Counted<R> {
+    inner: R,
+    progress: Progress,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.progress.advance(n as u64);
+        Ok(n)
     }
 }
 
