@@ -140,6 +140,9 @@ pub struct ReportArgs {
     /// An earlier wave's summary.json (or its report folder): adds "Change since ..." to the report.
     #[arg(long, value_name = "PATH")]
     pub previous: Option<PathBuf>,
+    /// Refuse, before reading, inputs estimated to need more memory than this (e.g. 2GB). Default: the memory available.
+    #[arg(long, value_name = "SIZE", value_parser = crate::budget::parse_size)]
+    pub max_memory: Option<u64>,
     /// Print nothing but errors.
     #[arg(long, short = 'q')]
     pub quiet: bool,

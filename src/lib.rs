@@ -7,6 +7,7 @@
 //! load -> normalise -> analysis -> render, with the `Summary` model as the seam.
 
 pub mod analysis;
+pub mod budget;
 pub mod cli;
 pub mod cmd;
 pub mod dates;

@@ -253,3 +253,43 @@ fn out_must_not_be_a_file() {
         .stderr(predicate::str::contains("is not a folder"));
     assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep");
 }
+
+/// An export too large for the memory allowed is refused before it is read,
+/// with the way round it, and nothing is written; within the allowance the
+/// same file gives a report. The two limits differ by 10 MB, about 44,000
+/// responses: the 20,000 must be counted, and not wildly over-counted.
+#[test]
+fn an_export_too_large_for_memory_is_refused_before_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("national.csv");
+    bin()
+        .args(["sample", "--rows", "20000", "-o"])
+        .arg(&input)
+        .assert()
+        .success();
+    let (code, err) = run(&input, dir.path(), &["--max-memory", "70MB"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("national.csv: about "), "{err}");
+    assert!(
+        err.contains("more than --max-memory allows (70 MB)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("split the export by \"Which borough do you mainly work in?\""),
+        "{err}"
+    );
+    assert!(!dir.path().join("out").exists());
+
+    let (code, err) = run(
+        &input,
+        dir.path(),
+        &["--max-memory", "70MB", "--quotes", "2"],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("leave out --quotes"), "{err}");
+
+    let (code, err) = run(&input, dir.path(), &["--max-memory", "80MB"]);
+    assert_eq!(code, 0, "{err}");
+    let s = read_json(&dir.path().join("out/summary.json"));
+    assert_eq!(s["responses"]["analysed"], 20_000);
+}

@@ -24,6 +24,7 @@ fn wave(path: &Path, args: &CompareArgs) -> Result<Summary> {
         return change::read_summary(path);
     }
     let template = Template::load(args.config.as_deref())?;
+    crate::budget::check(&[PathBuf::from(path)], &template, false, None)?;
     let policy = analysis::Policy {
         min_cell: args.min_cell,
         round: None,

@@ -22,6 +22,7 @@ pub fn run(args: ReportArgs) -> Result<()> {
         .unwrap_or_else(|| default_out(&args.inputs[0]));
     // Refuse an unsafe destination before spending time on the inputs.
     let staged = Staged::new(&out, &args.inputs)?;
+    crate::budget::check(&args.inputs, &template, args.quotes > 0, args.max_memory)?;
     let (progress, shown) = crate::progress::for_inputs(&args.inputs, args.quiet);
     let opts = load::Options {
         sheet: args.sheet.clone(),
