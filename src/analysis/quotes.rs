@@ -8,6 +8,8 @@
 
 use std::sync::OnceLock;
 
+use foldhash::HashSet;
+
 use regex::Regex;
 use sha2::{Digest, Sha256};
 
@@ -32,29 +34,52 @@ fn patterns() -> &'static Patterns {
     })
 }
 
-/// Names of everyone in the export's name columns, as one pattern: a quote
-/// may name a colleague who also answered, not only its writer.
-pub struct Names(Option<Regex>);
+/// Names of everyone in the export's name columns, as a set of words: a
+/// quote may name a colleague who also answered, not only its writer. A set,
+/// not one big pattern: a national export has hundreds of thousands of
+/// distinct names, more than a regular expression may hold, and a pattern
+/// that failed to build would silently redact no one.
+pub struct Names(HashSet<String>);
 
 impl Names {
     /// Whole words, as written (case-sensitive: "Will" the name, not "will").
     pub fn new<'a>(names: impl IntoIterator<Item = &'a String>) -> Names {
-        let mut words: Vec<&str> = names
-            .into_iter()
-            .map(String::as_str)
-            .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
-            .collect();
-        words.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
-        words.dedup();
-        if words.is_empty() {
-            return Names(None);
+        Names(
+            names
+                .into_iter()
+                .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+                .cloned()
+                .collect(),
+        )
+    }
+
+    /// `text` with every word in the set replaced by `[name]`. A hyphenated
+    /// or apostrophised word is one name ("O'Neil") or several ("Mary-Jane"
+    /// when only "Mary" and "Jane" answered).
+    fn redact(&self, text: &str) -> String {
+        if self.0.is_empty() {
+            return text.to_string();
         }
-        let alternation = words
-            .iter()
-            .map(|w| regex::escape(w))
-            .collect::<Vec<_>>()
-            .join("|");
-        Names(Regex::new(&format!(r"\b(?:{alternation})\b")).ok())
+        static WORD: OnceLock<Regex> = OnceLock::new();
+        let word = WORD.get_or_init(|| Regex::new(r"\w+(?:['’-]\w+)*").expect("valid regex"));
+        static PART: OnceLock<Regex> = OnceLock::new();
+        let part = PART.get_or_init(|| Regex::new(r"\w+").expect("valid regex"));
+        word.replace_all(text, |m: &regex::Captures| {
+            let w = &m[0];
+            if self.0.contains(w) {
+                "[name]".to_string()
+            } else {
+                part.replace_all(w, |p: &regex::Captures| {
+                    if self.0.contains(&p[0]) {
+                        "[name]".to_string()
+                    } else {
+                        p[0].to_string()
+                    }
+                })
+                .into_owned()
+            }
+        })
+        .into_owned()
     }
 }
 
@@ -72,9 +97,7 @@ pub fn redact(text: &str, own_name: &[String], everyone: &Names) -> String {
             out = re.replace_all(&out, "[name]").into_owned();
         }
     }
-    if let Some(re) = &everyone.0 {
-        out = re.replace_all(&out, "[name]").into_owned();
-    }
+    out = everyone.redact(&out);
     // One line: quotes sit in lists and tables.
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -83,15 +106,9 @@ pub fn redact(text: &str, own_name: &[String], everyone: &Names) -> String {
 /// hash: the same input always gives the same quotes, and early rows are not
 /// favoured over late ones.
 pub fn choose(candidates: Vec<(usize, &str)>, n: usize) -> Vec<usize> {
-    let mut keyed: Vec<(String, usize)> = candidates
+    let mut keyed: Vec<([u8; 32], usize)> = candidates
         .into_iter()
-        .map(|(row, text)| {
-            let h: String = Sha256::digest(text.as_bytes())
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect();
-            (h, row)
-        })
+        .map(|(row, text)| (Sha256::digest(text.as_bytes()).into(), row))
         .collect();
     keyed.sort();
     keyed.dedup_by(|a, b| a.0 == b.0);
@@ -156,5 +173,32 @@ mod tests {
         assert_eq!(first, choose(c.clone(), 2));
         assert_eq!(first.len(), 2);
         assert_eq!(choose(c, 10).len(), 3, "identical answers appear once");
+    }
+
+    /// A national export names more people than one pattern could hold:
+    /// every one of them must still be redacted.
+    #[test]
+    fn hundreds_of_thousands_of_names_are_all_redacted() {
+        let words: Vec<String> = (0..400_000u64)
+            .map(|i| format!("Nm{i:x}q{}", i * 7919 % 100_003))
+            .collect();
+        let everyone = Names::new(&words);
+        let text = format!(
+            "Thanks to {} and {}-{} for the help.",
+            words[7], words[399_999], words[123_456]
+        );
+        assert_eq!(
+            redact(&text, &[], &everyone),
+            "Thanks to [name] and [name]-[name] for the help."
+        );
+    }
+
+    #[test]
+    fn apostrophised_names_are_one_word() {
+        let everyone = Names::new(&["O'Neil".to_string(), "Jane".to_string()]);
+        assert_eq!(
+            redact("Ask O'Neil, Jane's manager, or Neil.", &[], &everyone),
+            "Ask [name], [name]'s manager, or Neil."
+        );
     }
 }
