@@ -269,7 +269,7 @@ fn an_export_too_large_for_memory_is_refused_before_reading() {
         .success();
     let (code, err) = run(&input, dir.path(), &["--max-memory", "70MB"]);
     assert_eq!(code, 1, "{err}");
-    assert!(err.contains("national.csv: about "), "{err}");
+    assert!(err.contains("national.csv: analysing about "), "{err}");
     assert!(
         err.contains("more than --max-memory allows (70 MB)"),
         "{err}"
@@ -292,4 +292,21 @@ fn an_export_too_large_for_memory_is_refused_before_reading() {
     assert_eq!(code, 0, "{err}");
     let s = read_json(&dir.path().join("out/summary.json"));
     assert_eq!(s["responses"]["analysed"], 20_000);
+}
+
+/// A workbook is held whole while read, so its size counts against the
+/// allowance: 67.3 MB leaves room for the program but not for this one.
+#[test]
+fn a_workbook_too_large_for_memory_is_refused_before_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = fixture("platforms/forms.xlsx");
+    let (code, err) = run(&input, dir.path(), &["--max-memory", "67.3MB"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("forms.xlsx: reading the workbook needs about"),
+        "{err}"
+    );
+    assert!(!dir.path().join("out").exists());
+    let (code, err) = run(&input, dir.path(), &["--max-memory", "68MB"]);
+    assert_eq!(code, 0, "{err}");
 }
