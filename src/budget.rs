@@ -19,10 +19,11 @@ use crate::survey::{Kind, Template};
 /// The program, its libraries, fonts and the report itself.
 const FIXED: u64 = 64 << 20;
 
-/// Memory per byte of an .xlsx: a workbook is unpacked and held whole while
-/// its rows are read (a 13.6 MB Forms workbook of 100k responses peaked at
-/// 245 MB, 18 bytes per byte).
-const PER_XLSX_BYTE: u64 = 20;
+/// Memory per byte of an .xlsx, whose responses cannot be counted before
+/// reading. Cells are streamed, but the shared-strings table is held whole:
+/// a 13.6 MB Forms workbook of 100k responses peaked 20 MB above start-up
+/// (1.5 bytes per byte); 8 leaves room for text that compresses better.
+const PER_XLSX_BYTE: u64 = 8;
 
 /// Bytes held per response: its coded answers (8 bytes per choice or
 /// multi-select question), its response id, and the counting frame built

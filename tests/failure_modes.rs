@@ -294,13 +294,14 @@ fn an_export_too_large_for_memory_is_refused_before_reading() {
     assert_eq!(s["responses"]["analysed"], 20_000);
 }
 
-/// A workbook is held whole while read, so its size counts against the
-/// allowance: 67.3 MB leaves room for the program but not for this one.
+/// A workbook's size counts against the allowance (its rows cannot be
+/// counted before reading): 67.15 MB leaves room for the program but not
+/// for this workbook.
 #[test]
 fn a_workbook_too_large_for_memory_is_refused_before_reading() {
     let dir = tempfile::tempdir().unwrap();
     let input = fixture("platforms/forms.xlsx");
-    let (code, err) = run(&input, dir.path(), &["--max-memory", "67.3MB"]);
+    let (code, err) = run(&input, dir.path(), &["--max-memory", "67.15MB"]);
     assert_eq!(code, 1, "{err}");
     assert!(
         err.contains("forms.xlsx: reading the workbook needs about"),
@@ -309,4 +310,56 @@ fn a_workbook_too_large_for_memory_is_refused_before_reading() {
     assert!(!dir.path().join("out").exists());
     let (code, err) = run(&input, dir.path(), &["--max-memory", "68MB"]);
     assert_eq!(code, 0, "{err}");
+}
+
+/// A value typed in Excel's very last cell (XFD1048576) once made the reader
+/// allocate a dense grid of 17 billion cells and abort. Cells are now read
+/// one by one: the stray value is named by its row, and formatting alone in
+/// that cell changes nothing.
+#[test]
+fn a_cell_far_from_the_table_does_not_exhaust_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, err) = run(&fixture("xlsx/stray-value-far-away.xlsx"), dir.path(), &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("row 1048576: expected 3 cells (as in the header), found 16384"),
+        "{err}"
+    );
+    assert!(err.contains("a value to the right of the table"), "{err}");
+
+    let (code, err) = run(&fixture("xlsx/formatted-far-away.xlsx"), dir.path(), &[]);
+    assert_eq!(code, 0, "{err}");
+    let s = read_json(&dir.path().join("out/summary.json"));
+    assert_eq!(s["responses"]["analysed"], 3);
+    // The table starts in column B: its columns are read from there.
+    assert_eq!(group_names(&s), ["Bexley", "Bromley", "Lambeth"]);
+}
+
+/// A value left of the table's header is outside every column: said where.
+#[test]
+fn a_value_left_of_the_table_is_named_by_row_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, err) = run(&fixture("xlsx/value-left-of-table.xlsx"), dir.path(), &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains(
+            "sheet \"Sheet\" row 3: a value in column A, left of the header row, which starts in column B"
+        ),
+        "{err}"
+    );
+}
+
+/// Found by fuzzing: a cell reference with a run of column letters long
+/// enough to overflow calamine's column arithmetic. A clear error, no panic.
+#[test]
+fn fuzz_crash_cell_reference_overflow_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, err) = run(
+        &fixture("fuzz/calamine-column-overflow.xlsx"),
+        dir.path(),
+        &[],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("the workbook may be damaged"), "{err}");
+    assert!(!dir.path().join("out").exists());
 }

@@ -55,6 +55,11 @@ pub struct Options {
 trait Rows {
     /// The next raw row, or `Ok(None)` at the end.
     fn next_row(&mut self) -> Result<Option<(RowNo, &StringRecord)>>;
+
+    /// What to suggest when a row is wider than the header.
+    fn too_wide_hint(&self) -> &'static str {
+        "Is the row cut short, or does a cell hold an unquoted delimiter?"
+    }
 }
 
 /// What a source says about itself, for provenance and `inspect`.
@@ -225,6 +230,7 @@ fn feed(
     })?;
 
     let (mut rows, mut incomplete) = (0u64, 0u64);
+    let hint = source.too_wide_hint();
     let mut handle = |row: RowNo, raw: &StringRecord| -> Result<()> {
         if is_blank(raw) {
             return Ok(());
@@ -233,8 +239,7 @@ fn feed(
         let extra_filled = raw.iter().skip(width).any(|c| !c.trim().is_empty());
         if raw.len() < width || extra_filled {
             bail!(
-                "{} row {row}: expected {width} cells (as in the header), found {}. \
-                 Is the row cut short, or does a cell hold an unquoted delimiter?",
+                "{} row {row}: expected {width} cells (as in the header), found {}. {hint}",
                 path.display(),
                 if extra_filled {
                     raw.len()
