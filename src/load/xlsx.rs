@@ -40,14 +40,10 @@ pub(super) fn read<R: Read + Seek>(
         None => names.clone(),
     };
     for sheet in &wanted {
-        let damaged = |e: XlsxError| {
-            anyhow::anyhow!(
-                "{}: cannot read sheet \"{sheet}\" ({e}); the workbook may be damaged",
-                path.display()
-            )
-        };
         let mut rows = SheetRows {
-            cells: wb.worksheet_cells_reader(sheet).map_err(damaged)?,
+            cells: wb
+                .worksheet_cells_reader(sheet)
+                .map_err(|e| damaged(path, sheet, e))?,
             pending: None,
             ended: false,
             origin: None,
@@ -84,6 +80,13 @@ pub(super) fn read<R: Read + Seek>(
         "{} has no sheet with a header row (sheets: {}). Use --sheet NAME to choose one",
         path.display(),
         quoted(&names)
+    )
+}
+
+fn damaged(path: &Path, sheet: &str, e: XlsxError) -> anyhow::Error {
+    anyhow::anyhow!(
+        "{}: cannot read sheet \"{sheet}\" ({e}); the workbook may be damaged",
+        path.display()
     )
 }
 
@@ -155,7 +158,21 @@ impl<'a, RS: Read + Seek> SheetRows<'a, '_, RS> {
         }
         // Cells are written left to right; sort in case a writer did not.
         self.row_cells.sort_by_key(|(col, _)| *col);
-        let origin = *self.origin.get_or_insert(self.row_cells[0].0);
+        // The header row, the first with any text, fixes where the table starts.
+        let origin = match self.origin {
+            Some(o) => o,
+            None => {
+                let first_col = self.row_cells[0].0;
+                if self
+                    .row_cells
+                    .iter()
+                    .any(|(_, c)| !cell_text(c.get_value()).trim().is_empty())
+                {
+                    self.origin = Some(first_col);
+                }
+                first_col
+            }
+        };
         let row_no = RowNo::from(row) + 1;
         self.record.clear();
         let mut next_col = origin;
@@ -190,13 +207,10 @@ impl<'a, RS: Read + Seek> SheetRows<'a, '_, RS> {
             if self.ended {
                 return Ok(None);
             }
-            let cell = self.cells.next_cell().map_err(|e| {
-                anyhow::anyhow!(
-                    "{}: cannot read sheet \"{}\" ({e}); the workbook may be damaged",
-                    self.path.display(),
-                    self.sheet
-                )
-            })?;
+            let cell = self
+                .cells
+                .next_cell()
+                .map_err(|e| damaged(self.path, self.sheet, e))?;
             match cell {
                 None => {
                     self.ended = true;
