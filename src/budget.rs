@@ -74,7 +74,9 @@ fn workbook_size(path: &Path) -> Option<u64> {
 }
 
 /// Memory this process may still use: what the system says is available,
-/// or less when a container limit (cgroup v2) is lower.
+/// or less when a container limit (cgroup v2) is lower. Page cache counts
+/// towards a container's usage but is given back on demand, so it is not
+/// counted as used: a freshly written export must not block its own report.
 pub fn available() -> Option<u64> {
     let meminfo = std::fs::read_to_string("/proc/meminfo").ok();
     let system = meminfo.as_deref().and_then(|m| {
@@ -83,17 +85,30 @@ pub fn available() -> Option<u64> {
             .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
             .map(|kb| kb * 1024)
     });
-    let read = |f: &str| {
-        std::fs::read_to_string(format!("/sys/fs/cgroup/{f}"))
-            .ok()
-            .and_then(|v| v.trim().parse::<u64>().ok())
-    };
-    let container =
-        read("memory.max").map(|max| max.saturating_sub(read("memory.current").unwrap_or(0)));
+    let cgroup =
+        |f: &str| std::fs::read_to_string(format!("/sys/fs/cgroup/{f}")).unwrap_or_default();
+    let container = container_room(
+        &cgroup("memory.max"),
+        &cgroup("memory.current"),
+        &cgroup("memory.stat"),
+    );
     match (system, container) {
         (Some(s), Some(c)) => Some(s.min(c)),
         (s, c) => s.or(c),
     }
+}
+
+/// Room left under a cgroup v2 limit, from its `memory.max`,
+/// `memory.current` and `memory.stat`; `None` when there is no limit.
+fn container_room(max: &str, current: &str, stat: &str) -> Option<u64> {
+    let max = max.trim().parse::<u64>().ok()?;
+    let current = current.trim().parse::<u64>().unwrap_or(0);
+    let cache = stat
+        .lines()
+        .find_map(|l| l.strip_prefix("file "))
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .unwrap_or(0);
+    Some(max.saturating_sub(current.saturating_sub(cache)))
 }
 
 /// Refuses a run whose estimated memory exceeds `limit` (from
@@ -209,6 +224,19 @@ mod tests {
         drop(f);
         let n = responses_in(&path).unwrap() as f64;
         assert!((n - 20_000.0).abs() / 20_000.0 < 0.1, "estimated {n}");
+    }
+
+    #[test]
+    fn page_cache_does_not_count_against_a_container_limit() {
+        let stat = "anon 104857600\nfile 1887436800\nkernel 1048576\n";
+        // 2 GiB limit, 1.9 GiB used of which 1.8 GiB is page cache.
+        assert_eq!(
+            container_room("2147483648\n", "2040109465\n", stat),
+            Some(2147483648 - (2040109465 - 1887436800))
+        );
+        assert_eq!(container_room("max\n", "2040109465\n", stat), None);
+        assert_eq!(container_room("", "", ""), None);
+        assert_eq!(container_room("1000", "5000", ""), Some(0));
     }
 
     #[test]
