@@ -139,7 +139,8 @@ fn read_source<R: Read + Seek + Send>(
             let size = src.seek(SeekFrom::End(0))?;
             src.seek(SeekFrom::Start(0))?;
             let info = xlsx::read(path, src, opts, sha256, sink)?;
-            // A workbook is read whole before its rows: it counts as read at the end.
+            // How far into the compressed sheet a row lies is unknown: the
+            // workbook counts as read when its last row is.
             opts.progress.advance(size);
             Ok(info)
         }
