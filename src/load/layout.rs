@@ -140,7 +140,9 @@ impl Layout {
 
     fn surveymonkey(rows: &[StringRecord]) -> Layout {
         let (r0, r1) = (&rows[0], &rows[1]);
-        let width = r0.len();
+        // A workbook stores no trailing empty cells, so when the last question
+        // has several option columns the first row ends before the second.
+        let width = r0.len().max(r1.len());
         // Columns belong to the question above the first of them.
         let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
         for i in 0..width {
