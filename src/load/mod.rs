@@ -60,6 +60,12 @@ trait Rows {
     fn too_wide_hint(&self) -> &'static str {
         "Is the row cut short, or does a cell hold an unquoted delimiter?"
     }
+
+    /// The spreadsheet column of a row's first cell, once known: lets a
+    /// message name a cell's column as the user sees it ("column XFD").
+    fn first_column(&self) -> Option<u32> {
+        None
+    }
 }
 
 /// What a source says about itself, for provenance and `inspect`.
@@ -232,21 +238,31 @@ fn feed(
 
     let (mut rows, mut incomplete) = (0u64, 0u64);
     let hint = source.too_wide_hint();
+    let first_column = source.first_column();
     let mut handle = |row: RowNo, raw: &StringRecord| -> Result<()> {
         if is_blank(raw) {
             return Ok(());
         }
         let width = layout.raw_width;
-        let extra_filled = raw.iter().skip(width).any(|c| !c.trim().is_empty());
-        if raw.len() < width || extra_filled {
+        let extra = raw
+            .iter()
+            .enumerate()
+            .skip(width)
+            .find(|(_, c)| !c.trim().is_empty())
+            .map(|(i, _)| i);
+        if raw.len() < width || extra.is_some() {
+            let found = match (extra, first_column) {
+                (Some(i), Some(first)) => format!(
+                    "{} (a value in column {})",
+                    raw.len(),
+                    column_name(first + i as u32)
+                ),
+                (Some(_), None) => raw.len().to_string(),
+                (None, _) => raw.len().min(width).to_string(),
+            };
             bail!(
-                "{} row {row}: expected {width} cells (as in the header), found {}. {hint}",
+                "{} row {row}: expected {width} cells (as in the header), found {found}. {hint}",
                 path.display(),
-                if extra_filled {
-                    raw.len()
-                } else {
-                    raw.len().min(width)
-                }
             );
         }
         rows += 1;
@@ -269,6 +285,18 @@ fn feed(
         );
     }
     Ok((layout, rows, incomplete))
+}
+
+/// "A", "Z", "AA", "XFD" for a 0-based spreadsheet column.
+fn column_name(col: u32) -> String {
+    let mut n = col + 1;
+    let mut name = Vec::new();
+    while n > 0 {
+        name.push(b'A' + ((n - 1) % 26) as u8);
+        n = (n - 1) / 26;
+    }
+    name.reverse();
+    String::from_utf8(name).expect("ASCII letters")
 }
 
 fn info(
@@ -374,6 +402,15 @@ mod tests {
         let mut h = Sha256::new();
         h.update(&bytes);
         assert_eq!(info.sha256, hex(h));
+    }
+
+    #[test]
+    fn columns_are_named_as_spreadsheets_name_them() {
+        let names: Vec<String> = [0, 25, 26, 51, 52, 701, 702, 16_383]
+            .into_iter()
+            .map(column_name)
+            .collect();
+        assert_eq!(names, ["A", "Z", "AA", "AZ", "BA", "ZZ", "AAA", "XFD"]);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use anyhow::{Result, bail};
 use calamine::{Cell, DataRef, Reader, Xlsx, XlsxCellReader, XlsxError};
 use csv::StringRecord;
 
-use super::{Described, Options, RowNo, Rows, Sink, feed, file_name, info};
+use super::{Described, Options, RowNo, Rows, Sink, column_name, feed, file_name, info};
 use crate::dates::excel_serial_to_iso;
 use crate::summary::InputInfo;
 
@@ -239,25 +239,16 @@ impl<RS: Read + Seek> Rows for SheetRows<'_, '_, RS> {
         "Is there a value to the right of the table, outside its columns?"
     }
 
+    fn first_column(&self) -> Option<u32> {
+        self.origin
+    }
+
     fn next_row(&mut self) -> Result<Option<(RowNo, &StringRecord)>> {
         if let Some(row) = self.replay.take() {
             return Ok(Some((row, &self.record)));
         }
         Ok(self.read_row()?.map(|row| (row, &self.record)))
     }
-}
-
-/// "A", "Z", "AA", "XFD" for a 0-based column.
-fn column_name(col: u32) -> String {
-    let mut n = col + 1;
-    let mut name = Vec::new();
-    while n > 0 {
-        let rem = ((n - 1) % 26) as u8;
-        name.push(b'A' + rem);
-        n = (n - 1) / 26;
-    }
-    name.reverse();
-    String::from_utf8(name).expect("ASCII letters")
 }
 
 /// A cell as the text a CSV export of it would hold, borrowed when it is
