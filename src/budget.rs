@@ -46,10 +46,21 @@ pub fn per_response(t: &Template, quotes: bool) -> u64 {
     bytes
 }
 
-/// About how many responses a CSV export holds, from its size and the length
-/// of its first rows; `None` when it cannot be told (workbooks, whose rows
-/// Excel limits to about a million, pipes, and files read whole in the head).
-pub fn responses_in(path: &Path) -> Option<u64> {
+/// What can be told about an input's size before reading it.
+#[derive(Debug, PartialEq)]
+enum Input {
+    /// A CSV export: about this many responses, judged from its size and
+    /// the length of its first rows.
+    Csv(u64),
+    /// An .xlsx (a zip) of this many bytes, whose rows cannot be counted
+    /// without unpacking it.
+    Workbook(u64),
+}
+
+/// Opens an input once, reads its head, and sizes it; `None` for pipes,
+/// unreadable files (the loader reports those) and files small enough to
+/// fit in the head.
+fn measure(path: &Path) -> Option<Input> {
     let meta = std::fs::metadata(path).ok().filter(|m| m.is_file())?;
     let mut head = Vec::with_capacity(HEAD_LEN);
     File::open(path)
@@ -57,20 +68,15 @@ pub fn responses_in(path: &Path) -> Option<u64> {
         .take(HEAD_LEN as u64)
         .read_to_end(&mut head)
         .ok()?;
-    if head.starts_with(b"PK") || head.len() as u64 >= meta.len() {
+    if head.starts_with(b"PK") {
+        return Some(Input::Workbook(meta.len()));
+    }
+    if head.len() as u64 >= meta.len() {
         return None;
     }
     // Line breaks inside quoted cells make this count high: on the safe side.
     let lines = head.iter().filter(|&&b| b == b'\n').count().max(1) as u64;
-    Some(meta.len() * lines / head.len() as u64)
-}
-
-/// The size of an .xlsx (a zip) input; `None` for anything else.
-fn workbook_size(path: &Path) -> Option<u64> {
-    let meta = std::fs::metadata(path).ok().filter(|m| m.is_file())?;
-    let mut magic = [0u8; 2];
-    File::open(path).ok()?.read_exact(&mut magic).ok()?;
-    (&magic == b"PK").then_some(meta.len())
+    Some(Input::Csv(meta.len() * lines / head.len() as u64))
 }
 
 /// Memory this process may still use: what the system says is available,
@@ -121,8 +127,13 @@ pub fn check(inputs: &[PathBuf], t: &Template, quotes: bool, limit: Option<u64>)
             None => return Ok(()),
         },
     };
-    let responses: u64 = inputs.iter().filter_map(|p| responses_in(p)).sum();
-    let workbooks: u64 = inputs.iter().filter_map(|p| workbook_size(p)).sum();
+    let (mut responses, mut workbooks) = (0, 0);
+    for input in inputs.iter().filter_map(|p| measure(p)) {
+        match input {
+            Input::Csv(n) => responses += n,
+            Input::Workbook(bytes) => workbooks += bytes,
+        }
+    }
     let need = FIXED + responses * per_response(t, quotes) + workbooks * PER_XLSX_BYTE;
     if need <= limit {
         return Ok(());
@@ -222,7 +233,10 @@ mod tests {
         let mut f = File::create(&path).unwrap();
         crate::sample::write_sample(&Template::builtin(), 20_000, 1, 1, &mut f).unwrap();
         drop(f);
-        let n = responses_in(&path).unwrap() as f64;
+        let Some(Input::Csv(n)) = measure(&path) else {
+            panic!("a CSV is measured by its rows")
+        };
+        let n = n as f64;
         assert!((n - 20_000.0).abs() / 20_000.0 < 0.1, "estimated {n}");
     }
 

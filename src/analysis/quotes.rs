@@ -18,6 +18,10 @@ struct Patterns {
     phone: Regex,
     nhs: Regex,
     postcode: Regex,
+    /// A word, with inner apostrophes and hyphens ("O'Neil", "Mary-Jane").
+    word: Regex,
+    /// A word's parts between apostrophes and hyphens.
+    part: Regex,
 }
 
 fn patterns() -> &'static Patterns {
@@ -31,6 +35,8 @@ fn patterns() -> &'static Patterns {
         nhs: Regex::new(r"\b\d{3}[\s-]?\d{3}[\s-]?\d{4}\b").expect("valid regex"),
         postcode: Regex::new(r"(?i)\b(?:[a-z]{1,2}\d[a-z\d]?|gir)\s*\d[a-z]{2}\b")
             .expect("valid regex"),
+        word: Regex::new(r"\w+(?:['’-]\w+)*").expect("valid regex"),
+        part: Regex::new(r"\w+").expect("valid regex"),
     })
 }
 
@@ -60,10 +66,7 @@ impl Names {
         if self.0.is_empty() {
             return text.to_string();
         }
-        static WORD: OnceLock<Regex> = OnceLock::new();
-        let word = WORD.get_or_init(|| Regex::new(r"\w+(?:['’-]\w+)*").expect("valid regex"));
-        static PART: OnceLock<Regex> = OnceLock::new();
-        let part = PART.get_or_init(|| Regex::new(r"\w+").expect("valid regex"));
+        let Patterns { word, part, .. } = patterns();
         word.replace_all(text, |m: &regex::Captures| {
             let w = &m[0];
             if self.0.contains(w) {
