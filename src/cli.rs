@@ -46,8 +46,8 @@ pub struct CompareArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Small-number rule for waves given as exports.
-    #[arg(long, default_value_t = 5, value_name = "N")]
-    pub min_cell: u32,
+    #[arg(long, default_value_t = 5, value_name = "N", allow_negative_numbers = true)]
+    pub min_cell: i64,
     /// Folder for comparison.json and comparison.md.
     #[arg(
         long,
@@ -115,9 +115,9 @@ pub struct ReportArgs {
     #[arg(long, short = 'o', value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Hide counts from 1 to N-1 and groups with fewer than N answers. 0 or 1: no suppression (not for publication).
-    #[arg(long, default_value_t = 5, value_name = "N")]
-    pub min_cell: u32,
-    /// Publish counts rounded to the nearest N (NHS practice is 5); percentages use exact counts.
+    #[arg(long, default_value_t = 5, value_name = "N", allow_negative_numbers = true)]
+    pub min_cell: i64,
+    /// Publish counts rounded to the nearest N (NHS practice is 5); percentages and intervals come from the rounded counts.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(2..))]
     pub round: Option<u32>,
     /// Put up to N redacted free-text answers per open question in the report (default: none).
@@ -186,4 +186,16 @@ pub struct TemplateArgs {
     /// Output file. Default: standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+/// `--min-cell` as the analysis takes it. Parsed here rather than by clap so
+/// that a negative or huge value is a plain error (exit 1) that says what is
+/// allowed, not a usage error.
+pub fn min_cell(n: i64) -> anyhow::Result<u32> {
+    match u32::try_from(n) {
+        Ok(v) if v <= 1000 => Ok(v),
+        _ => anyhow::bail!(
+            "--min-cell: expected a whole number from 0 to 1000 (5 is usual; 0 or 1 turns suppression off), found {n}"
+        ),
+    }
 }

@@ -222,7 +222,9 @@ pub struct IndicatorCell {
 pub struct DataQuality {
     pub kind: String,
     pub message: String,
-    pub count: u64,
+    /// How many rows or answers the note is about; null when giving the
+    /// number would reveal a hidden figure.
+    pub count: Option<u64>,
 }
 
 impl Disclosure {

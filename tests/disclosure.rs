@@ -1,287 +1,260 @@
-//! Safe to publish: what a reader can do with the published outputs alone.
-//! A hidden count must not be recoverable by any combination of the sums a
-//! reader can form (columns add up to their base, groups add up to All, bases
-//! add up to All's), and every output hides the same numbers.
+//! Safe to publish, tested as an adversary would: the attacker in
+//! `attacker/` (independent of the defence) solves every published table at
+//! once, and no hidden figure may come out pinned, nor a small one narrower
+//! than the rule allows. The attacker is first shown to catch real leaks.
 
+mod attacker;
 mod common;
 
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use attacker::{Key, attack, truth, violations};
 use common::*;
 use serde_json::Value;
 
-/// Rank of a rational matrix (fractions as f64 are exact enough for the small
-/// integer systems here; pivots below 1e-9 are zero).
-fn rank(mut m: Vec<Vec<f64>>) -> usize {
-    let cols = m.first().map_or(0, Vec::len);
-    let mut r = 0;
-    for c in 0..cols {
-        let Some(p) = (r..m.len()).find(|&i| m[i][c].abs() > 1e-9) else {
-            continue;
-        };
-        m.swap(r, p);
-        for i in 0..m.len() {
-            if i != r {
-                let f = m[i][c] / m[r][c];
-                let pivot = m[r].clone();
-                for (x, y) in m[i].iter_mut().zip(pivot) {
-                    *x -= f * y;
-                }
-            }
-        }
-        r += 1;
-    }
-    r
+fn sel_template() -> toml::Value {
+    let out = bin().arg("template").output().unwrap();
+    toml::from_str(&String::from_utf8(out.stdout).unwrap()).unwrap()
 }
 
-/// For one single-choice question: the hidden counts that a reader could
-/// solve for from the published table.
-fn derivable(q: &Value, groups: &[String], indicators: &[Value]) -> Vec<String> {
-    let opts: Vec<&str> = q["options"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| o.as_str().unwrap())
-        .collect();
-    let mut cols: Vec<String> = groups.to_vec();
-    cols.push("All".into());
-    // Unknowns: hidden cells and hidden bases.
-    let mut unknown: Vec<String> = vec![];
-    let cell = |g: &str, o: &str| {
-        q["cells"]
-            .as_array()
-            .unwrap()
+fn make_sample(dir: &Path, rows: u32, seed: u64) -> std::path::PathBuf {
+    let path = dir.join(format!("sample-{rows}-{seed}.csv"));
+    bin()
+        .args(["sample", "--rows", &rows.to_string(), "--seed", &seed.to_string(), "-o"])
+        .arg(&path)
+        .assert()
+        .success();
+    path
+}
+
+/// True values for the columns `published` shows: a combined group (Other
+/// or not stated) is the sum of the groups it replaced.
+fn truth_for(exact: &Value, published: &Value) -> BTreeMap<Key, i64> {
+    let mut t = truth(exact);
+    let shown = group_names(published);
+    let exact_groups = group_names(exact);
+    let gone: Vec<&String> = exact_groups.iter().filter(|g| !shown.contains(g)).collect();
+    for merged in shown.iter().filter(|g| !exact_groups.contains(g)) {
+        let extra: Vec<(Key, i64)> = t
             .iter()
-            .find(|c| c["group"] == g && c["option"] == o)
-            .cloned()
-            .unwrap()
-    };
-    for g in &cols {
-        for o in &opts {
-            if cell(g, o)["count"].is_null() {
-                unknown.push(format!("{g}/{o}"));
-            }
-        }
-        if q["answered"][g].is_null() {
-            unknown.push(format!("{g}/base"));
-        }
-        for ind in indicators {
-            let c = ind["cells"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .find(|c| c["group"] == *g)
-                .unwrap();
-            if c["count"].is_null() {
-                unknown.push(format!("{g}/ind:{}", ind["id"].as_str().unwrap()));
-            }
-            if c["base"].is_null() {
-                unknown.push(format!("{g}/indbase:{}", ind["id"].as_str().unwrap()));
-            }
+            .filter(|(k, _)| gone.contains(&&k.2))
+            .map(|(k, v)| (Key(k.0, k.1.clone(), merged.clone(), k.3.clone()), *v))
+            .collect();
+        for (k, v) in extra {
+            *t.entry(k).or_insert(0) += v;
         }
     }
-    let idx = |k: &str| unknown.iter().position(|u| u == k);
-    let mut rows: Vec<Vec<f64>> = vec![];
-    let mut eq = |terms: Vec<(String, f64)>| {
-        let mut r = vec![0.0; unknown.len()];
-        for (k, sign) in terms {
-            if let Some(i) = idx(&k) {
-                r[i] += sign;
-            }
-        }
-        if r.iter().any(|v| *v != 0.0) {
-            rows.push(r);
-        }
-    };
-    for g in &cols {
-        let mut t: Vec<(String, f64)> = opts.iter().map(|o| (format!("{g}/{o}"), 1.0)).collect();
-        t.push((format!("{g}/base"), -1.0));
-        eq(t);
-    }
-    for o in &opts {
-        let mut t: Vec<(String, f64)> = groups.iter().map(|g| (format!("{g}/{o}"), 1.0)).collect();
-        t.push((format!("All/{o}"), -1.0));
-        eq(t);
-    }
-    let mut t: Vec<(String, f64)> = groups.iter().map(|g| (format!("{g}/base"), 1.0)).collect();
-    t.push(("All/base".into(), -1.0));
-    eq(t);
-    // Headline indicators: count = the counted answers; base = the question's
-    // base less the excluded answers.
-    for ind in indicators {
-        let (id, def) = (ind["id"].as_str().unwrap(), &ind["_def"]);
-        for g in &cols {
-            let mut t: Vec<(String, f64)> = def["counts"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|o| (format!("{g}/{}", o.as_str().unwrap()), 1.0))
-                .collect();
-            t.push((format!("{g}/ind:{id}"), -1.0));
-            eq(t);
-            let mut t: Vec<(String, f64)> = def["base_excludes"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|o| (format!("{g}/{}", o.as_str().unwrap()), 1.0))
-                .collect();
-            t.push((format!("{g}/indbase:{id}"), 1.0));
-            t.push((format!("{g}/base"), -1.0));
-            eq(t);
-        }
-    }
-    let base = rank(rows.clone());
-    unknown
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| {
-            let mut with = rows.clone();
-            with.push(
-                (0..unknown.len())
-                    .map(|k| if k == *i { 1.0 } else { 0.0 })
-                    .collect(),
-            );
-            rank(with) == base
-        })
-        .map(|(_, u)| u.clone())
-        .collect()
+    t
+}
+
+fn attack_report(input: &Path, dir: &Path, args: &[&str]) -> (Vec<String>, usize) {
+    let tag = args.join("_").replace('-', "");
+    let published = report(&[input], &dir.join(format!("p{tag}")), &[&["--quiet", "--format", "json"], args].concat());
+    let exact = report(
+        &[input],
+        &dir.join(format!("e{tag}")),
+        &["--quiet", "--format", "json", "--min-cell", "0"],
+    );
+    let ranges = attack(&published, &sel_template(), false);
+    let t = truth_for(&exact, &published);
+    (violations(&ranges, &t, &published), ranges.len())
 }
 
 #[test]
-fn no_hidden_count_can_be_solved_for_from_the_published_tables() {
+fn the_attacker_catches_the_leaks_of_survey_lens_0_1() {
+    // The committed sample report as survey-lens 0.1 published it, with its
+    // marks (<5, *, [c]) telling a reader what kind of number was hidden.
+    let old = read_json(&fixture("disclosure/v0.1-sample-summary.json"));
+    let dir = tempfile::tempdir().unwrap();
+    let exact = report(
+        &[&sample()],
+        &dir.path().join("e"),
+        &["--quiet", "--format", "json", "--min-cell", "0"],
+    );
+    let t = truth(&exact);
+    let found = violations(&attacker::attack_checked(&old, &sel_template(), true, Some(&t)), &t, &old);
+    assert!(
+        found.len() >= 3,
+        "0.1 leaked: the attacker must find it ({found:?})"
+    );
+    let pinned = found.iter().filter(|v| {
+        let (_, range) = v.split_once("derivable as ").unwrap();
+        let (lo, rest) = range.split_once("..").unwrap();
+        rest.split(' ').next() == Some(lo)
+    });
+    println!(
+        "survey-lens 0.1 sample report: {} hidden figures narrowed too far, {} of them pinned exactly; e.g. {:?}",
+        found.len(),
+        pinned.count(),
+        &found[..3]
+    );
+}
+
+#[test]
+fn the_attacker_catches_primary_suppression_alone() {
+    // A deliberately weak defence: hide only the small counts, no partners.
+    let dir = tempfile::tempdir().unwrap();
+    let exact = report(
+        &[&sample()],
+        &dir.path().join("e"),
+        &["--quiet", "--format", "json", "--min-cell", "0"],
+    );
+    let mut weak = exact.clone();
+    weak["disclosure"]["min_cell"] = 5.into();
+    for q in weak["questions"].as_array_mut().unwrap() {
+        for c in q["cells"].as_array_mut().unwrap() {
+            if (1..5).contains(&c["count"].as_i64().unwrap()) {
+                c["count"] = Value::Null;
+                c["percent"] = Value::Null;
+            }
+        }
+    }
+    for i in weak["indicators"].as_array_mut().unwrap() {
+        for c in i["cells"].as_array_mut().unwrap() {
+            if (1..5).contains(&c["count"].as_i64().unwrap()) {
+                c["count"] = Value::Null;
+                c["percent"] = Value::Null;
+                c["ci95"] = Value::Null;
+            }
+        }
+    }
+    let found = violations(&attack(&weak, &sel_template(), false), &truth(&exact), &weak);
+    assert!(found.len() > 10, "{found:?}");
+}
+
+#[test]
+fn the_attacker_uses_a_percentage_beside_a_hidden_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let exact = report(
+        &[&sample()],
+        &dir.path().join("e"),
+        &["--quiet", "--format", "json", "--min-cell", "0"],
+    );
+    let mut weak = exact.clone();
+    weak["disclosure"]["min_cell"] = 5.into();
+    let c = weak["questions"][1]["cells"][0].clone();
+    assert!(c["count"].as_i64().unwrap() > 0 && c["percent"].is_number());
+    weak["questions"][1]["cells"][0]["count"] = Value::Null;
+    let ranges = attack(&weak, &sel_template(), false);
+    assert_eq!(ranges.len(), 1);
+    assert_eq!(ranges[0].lo, ranges[0].hi, "the percentage gives it back");
+}
+
+#[test]
+fn no_hidden_figure_can_be_narrowed_down() {
     let dir = tempfile::tempdir().unwrap();
     let mut checked = 0;
-    for (i, (input, min)) in [
-        (sample(), "5"),
-        (sample(), "10"),
-        (fixture("messy.csv"), "5"),
-        (fixture("platforms/qualtrics.csv"), "5"),
-    ]
-    .iter()
-    .enumerate()
-    {
-        let s = report(
-            &[input],
-            &dir.path().join(i.to_string()),
-            &["--quiet", "--min-cell", min],
-        );
-        let template: toml::Value = toml::from_str(
-            &String::from_utf8(bin().arg("template").output().unwrap().stdout).unwrap(),
-        )
-        .unwrap();
-        for q in s["questions"].as_array().unwrap() {
-            if q["kind"] != "single" && q["kind"] != "likert" {
-                continue;
-            }
-            let hidden = q["cells"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .filter(|c| c["suppressed"] == true)
-                .count();
-            checked += hidden;
-            // The indicators published from this question, with their definitions.
-            let inds: Vec<Value> = s["indicators"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .filter(|i| i["question"] == q["id"])
-                .map(|i| {
-                    let def = template["indicators"].as_array().unwrap().iter().find(|d| d["id"].as_str() == i["id"].as_str()).unwrap();
-                    let mut i = i.clone();
-                    i["_def"] = serde_json::json!({
-                        "counts": def["counts"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect::<Vec<_>>(),
-                        "base_excludes": def.get("base_excludes").and_then(|b| b.as_array()).map(|b| b.iter().map(|v| v.as_str().unwrap()).collect::<Vec<_>>()).unwrap_or_default(),
-                    });
-                    i
-                })
-                .collect();
-            let d = derivable(q, &group_names(&s), &inds);
-            assert!(
-                d.is_empty(),
-                "{}: {} can be worked out by subtraction",
-                q["id"],
-                d.join(", ")
-            );
+    let mut failures = Vec::new();
+    for (rows, seed) in [(30, 1), (60, 2), (120, 3), (240, 4), (600, 5), (250, 2026)] {
+        let input = make_sample(dir.path(), rows, seed);
+        for args in [
+            &["--min-cell", "5"][..],
+            &["--min-cell", "10"],
+            &["--min-cell", "5", "--round", "5"],
+        ] {
+            let (v, n) = attack_report(&input, dir.path(), args);
+            checked += n;
+            failures.extend(v.into_iter().map(|v| format!("{rows} rows, {args:?}: {v}")));
         }
     }
-    assert!(
-        checked > 100,
-        "the inputs must exercise suppression ({checked} hidden cells)"
-    );
+    println!("hidden figures attacked: {checked}");
+    assert!(checked > 500, "the inputs must exercise suppression ({checked})");
+    assert!(failures.is_empty(), "{} leaks:\n{}", failures.len(), failures.join("\n"));
 }
 
 #[test]
-fn without_secondary_suppression_the_check_would_fail() {
-    // The checker itself must catch a lone hidden cell: take a published
-    // table and hide one shown count by hand.
+fn real_export_grouped_by_a_column_with_small_groups() {
+    // The messy fixture has unknown and blank groups and tiny cells.
     let dir = tempfile::tempdir().unwrap();
-    let mut s = report(
-        &[&sample()],
-        &dir.path().join("r"),
-        &["--quiet", "--min-cell", "0"],
-    );
-    let g = group_names(&s);
-    let q = s["questions"]
-        .as_array_mut()
-        .unwrap()
-        .iter_mut()
-        .find(|q| q["id"] == "role")
-        .unwrap();
-    let c = q["cells"]
-        .as_array_mut()
-        .unwrap()
-        .iter_mut()
-        .find(|c| c["group"] == "Bexley" && c["option"] == "Clinical lead")
-        .unwrap();
-    c["count"] = Value::Null;
-    c["suppressed"] = Value::Bool(true);
-    assert_eq!(
-        derivable(q, &g, &[]),
-        vec!["Bexley/Clinical lead".to_string()]
-    );
+    let (v, n) = attack_report(&fixture("messy.csv"), dir.path(), &["--min-cell", "5"]);
+    assert!(n > 0);
+    assert!(v.is_empty(), "{v:?}");
+}
+
+/// Share of detail cells (groups other than All) hidden although their own
+/// count is 0 or at least min-cell and their base is at least min-cell.
+fn over_hidden(published: &Value, exact: &Value) -> (usize, usize) {
+    let t = truth_for(exact, published);
+    let (mut over, mut total) = (0, 0);
+    for q in published["questions"].as_array().unwrap() {
+        let id = q["id"].as_str().unwrap();
+        for c in q["cells"].as_array().unwrap() {
+            let (g, o) = (c["group"].as_str().unwrap(), c["option"].as_str().unwrap());
+            if g == "All" {
+                continue;
+            }
+            total += 1;
+            let v = t[&Key("cell", id.into(), g.into(), o.into())];
+            let b = t[&Key("base", id.into(), g.into(), String::new())];
+            if c["suppressed"] == true && (v == 0 || v >= 5) && b >= 5 {
+                over += 1;
+            }
+        }
+    }
+    (over, total)
 }
 
 #[test]
-fn when_one_group_is_hidden_the_next_smallest_goes_too() {
+fn hides_only_what_it_must() {
+    let dir = tempfile::tempdir().unwrap();
+    for rows in [240, 600] {
+        let input = make_sample(dir.path(), rows, 7);
+        let p = report(&[&input], &dir.path().join(format!("p{rows}")), &["--quiet", "--format", "json"]);
+        let e = report(
+            &[&input],
+            &dir.path().join(format!("e{rows}")),
+            &["--quiet", "--format", "json", "--min-cell", "0"],
+        );
+        let (over, total) = over_hidden(&p, &e);
+        let share = 100.0 * over as f64 / total as f64;
+        println!("sample --rows {rows}: {over} of {total} detail cells hidden though not small ({share:.1}%)");
+        assert!(share <= 4.0, "{share:.1}% over-hidden at {rows} rows");
+        // No group of min-cell or more is hidden whole.
+        for g in p["responses"]["by_group"].as_array().unwrap() {
+            let name = g["group"].as_str().unwrap();
+            let size = truth_for(&e, &p)[&Key("resp", String::new(), name.into(), String::new())];
+            let whole = p["questions"].as_array().unwrap().iter().all(|q| {
+                q["answered"][name].is_null()
+                    && q["cells"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .filter(|c| c["group"] == name)
+                        .all(|c| c["count"].is_null())
+            });
+            assert!(!(whole && size >= 5), "{name} ({size}) hidden whole");
+        }
+    }
+}
+
+#[test]
+fn residual_groups_are_combined_before_anything_is_hidden() {
+    // The bundled sample has 2 "Not stated" and a few Cross-borough.
     let dir = tempfile::tempdir().unwrap();
     let s = report(&[&sample()], &dir.path().join("r"), &["--quiet"]);
-    // "Not stated" has under 5 responses; Cross-borough (7) is the next smallest.
-    let by: Vec<(String, Value, Value)> = s["responses"]["by_group"]
+    let names = group_names(&s);
+    assert!(names.contains(&"Other or not stated".to_string()), "{names:?}");
+    assert!(!names.contains(&"Not stated".to_string()));
+    assert!(!names.contains(&"Cross-borough".to_string()));
+    let merged = s["responses"]["by_group"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|g| {
-            (
-                g["group"].as_str().unwrap().to_string(),
-                g["responses"].clone(),
-                g["suppression"].clone(),
-            )
-        })
-        .collect();
-    let find = |n: &str| by.iter().find(|b| b.0 == n).unwrap().clone();
-    assert_eq!(find("Not stated").2, "small");
-    assert_eq!(find("Cross-borough").1, Value::Null);
-    assert_eq!(find("Cross-borough").2, "secondary");
-    let shown: u64 = by
-        .iter()
-        .filter(|b| b.0 != "All")
-        .filter_map(|b| b.1.as_u64())
-        .sum();
-    assert!(
-        shown < s["responses"]["analysed"].as_u64().unwrap(),
-        "All minus the rest is more than one group"
-    );
-    let md = std::fs::read_to_string(dir.path().join("r/report.md")).unwrap();
-    assert!(
-        md.contains("| Cross-borough | [c] |"),
-        "a protected group is not labelled <5"
-    );
+        .find(|g| g["group"] == "Other or not stated")
+        .unwrap();
+    assert!(merged["responses"].as_u64().unwrap() >= 5);
+    // With suppression off, nothing is combined.
+    let open = report(&[&sample()], &dir.path().join("o"), &["--quiet", "--min-cell", "0"]);
+    assert!(group_names(&open).contains(&"Not stated".to_string()));
 }
 
 #[test]
-fn every_output_hides_the_same_numbers() {
+fn every_output_hides_the_same_numbers_with_one_mark() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("r");
     let s = report(&[&sample()], &out, &["--quiet"]);
+    let mut hidden = 0;
     for q in s["questions"]
         .as_array()
         .unwrap()
@@ -296,57 +269,47 @@ fn every_output_hides_the_same_numbers() {
             .map(Result::unwrap)
             .zip(q["cells"].as_array().unwrap())
         {
-            assert_eq!(
-                row[3].is_empty(),
-                c["count"].is_null(),
-                "{} {:?}",
-                q["id"],
-                row
-            );
+            assert_eq!(row[3].is_empty(), c["count"].is_null(), "{} {:?}", q["id"], row);
             assert_eq!(&row[6] == "true", c["suppressed"] == true);
+            // No reason is published, and no percentage beside a hidden figure.
+            assert!(c.get("suppression").is_none_or(Value::is_null));
+            if c["count"].is_null() || c["base"].is_null() {
+                assert!(c["percent"].is_null());
+            }
+            hidden += usize::from(c["count"].is_null());
         }
     }
-    // The markdown never prints a hidden count: every number it shows for
-    // Cross-borough (hidden whole) is absent.
+    assert!(hidden > 0);
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
-    assert!(!md.contains("| Cross-borough | 7 |"));
+    assert!(md.contains("[c]"));
+    assert!(!md.contains("<5") && !md.contains("| * |"), "one mark for every hidden figure");
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("<abbr title=\"hidden so that nobody can be identified"));
 }
 
 #[test]
-fn round_publishes_multiples_and_keeps_exact_percentages() {
+fn rounding_rounds_every_derived_figure() {
     let dir = tempfile::tempdir().unwrap();
-    let exact = report(&[&sample()], &dir.path().join("a"), &["--quiet"]);
-    let rounded = report(
-        &[&sample()],
-        &dir.path().join("b"),
-        &["--quiet", "--round", "5"],
-    );
+    let rounded = report(&[&sample()], &dir.path().join("b"), &["--quiet", "--round", "5"]);
     assert_eq!(rounded["disclosure"]["round"], 5);
-    assert!(
-        rounded["disclosure"]["method"]
-            .as_str()
-            .unwrap()
-            .contains("rounded to the nearest 5")
-    );
-    for (qa, qb) in exact["questions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .zip(rounded["questions"].as_array().unwrap())
-    {
-        for (a, b) in qa["cells"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .zip(qb["cells"].as_array().unwrap())
-        {
-            if let (Some(na), Some(nb)) = (a["count"].as_u64(), b["count"].as_u64()) {
-                assert_eq!(nb % 5, 0);
-                assert!(na.abs_diff(nb) <= 2, "{na} rounds to {nb}");
-                assert_eq!(
-                    a["percent"], b["percent"],
-                    "percentages come from exact counts"
-                );
+    let mut seen = 0;
+    for q in rounded["questions"].as_array().unwrap() {
+        for c in q["cells"].as_array().unwrap() {
+            if let (Some(n), Some(b), Some(p)) = (c["count"].as_u64(), c["base"].as_u64(), c["percent"].as_f64()) {
+                assert_eq!(n % 5, 0);
+                assert_eq!(b % 5, 0);
+                let expect = (1000.0 * n as f64 / b as f64).round() / 10.0;
+                assert_eq!(p, expect, "percent from the rounded counts, one decimal");
+                seen += 1;
+            }
+        }
+    }
+    assert!(seen > 50);
+    for i in rounded["indicators"].as_array().unwrap() {
+        for c in i["cells"].as_array().unwrap() {
+            if let Some([lo, hi]) = c["ci95"].as_array().map(|a| [a[0].as_f64().unwrap(), a[1].as_f64().unwrap()]) {
+                assert_eq!(lo, (lo * 10.0).round() / 10.0);
+                assert_eq!(hi, (hi * 10.0).round() / 10.0);
             }
         }
     }
@@ -356,6 +319,62 @@ fn round_publishes_multiples_and_keeps_exact_percentages() {
         .arg(sample())
         .assert()
         .code(2);
+}
+
+#[test]
+fn bad_disclosure_options_are_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = bin()
+        .args(["report", "--min-cell", "-1", "--out"])
+        .arg(dir.path().join("r"))
+        .arg(sample())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("--min-cell") && err.contains("found -1"), "{err}");
+    assert!(!dir.path().join("r").exists());
+
+    let template = String::from_utf8(bin().arg("template").output().unwrap().stdout)
+        .unwrap()
+        .replace("residual = [\"Cross-borough\"]", "residual = [\"Croydon\"]");
+    let config = dir.path().join("t.toml");
+    std::fs::write(&config, template).unwrap();
+    let out = bin()
+        .args(["report", "--config"])
+        .arg(&config)
+        .arg("--out")
+        .arg(dir.path().join("r"))
+        .arg(sample())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("group.residual") && err.contains("Croydon"), "{err}");
+}
+
+#[test]
+fn notes_do_not_give_away_hidden_groups() {
+    // messy.csv has answers to the group question that match no borough.
+    let dir = tempfile::tempdir().unwrap();
+    let s = report(&[&fixture("messy.csv")], &dir.path().join("r"), &["--quiet"]);
+    for d in s["data_quality"].as_array().unwrap() {
+        if d["kind"] == "unrecognised_group" || d["kind"] == "answer_counted_as_other" {
+            assert!(d["count"].is_null(), "{d}");
+            let m = d["message"].as_str().unwrap();
+            assert!(!m.chars().any(|c| c.is_ascii_digit()), "no counts: {d}");
+            assert!(!m.contains("Hackney"), "no raw values: {d}");
+        }
+    }
+    let open = report(&[&fixture("messy.csv")], &dir.path().join("o"), &["--quiet", "--min-cell", "0"]);
+    assert!(
+        open["data_quality"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["kind"] == "unrecognised_group" && d["count"].is_number()),
+        "the fixture has unrecognised groups"
+    );
 }
 
 #[test]
@@ -371,26 +390,13 @@ fn the_disclosure_rule_is_recorded_and_the_opt_out_is_loud() {
             .contains("Counts from 1 to 4 are hidden")
     );
     let md = std::fs::read_to_string(dir.path().join("a/report.md")).unwrap();
-    assert!(
-        md.contains("Counts from 1 to 4 are hidden"),
-        "the method note states the rule"
-    );
+    assert!(md.contains("Counts from 1 to 4 are hidden"), "the method note states the rule");
 
-    let open = report(
-        &[&sample()],
-        &dir.path().join("b"),
-        &["--quiet", "--min-cell", "0"],
-    );
+    let open = report(&[&sample()], &dir.path().join("b"), &["--quiet", "--min-cell", "0"]);
     assert_eq!(open["disclosure"]["safe_to_publish"], false);
-    assert_eq!(
-        open["disclosure"]["banner"],
-        "Not for publication: small numbers not suppressed"
-    );
+    assert_eq!(open["disclosure"]["banner"], "Not for publication: small numbers not suppressed");
     for f in ["report.md", "report.html"] {
         let text = std::fs::read_to_string(dir.path().join("b").join(f)).unwrap();
-        assert!(
-            text.contains("Not for publication: small numbers not suppressed"),
-            "{f}"
-        );
+        assert!(text.contains("Not for publication: small numbers not suppressed"), "{f}");
     }
 }

@@ -1,10 +1,9 @@
 //! From coded responses to the `Summary`: counts, percentages, intervals,
-//! comparisons with All, and small-number suppression.
+//! comparisons with All, and disclosure control.
 
 pub mod change;
 pub mod counts;
 pub mod disclosure;
-pub mod protect;
 pub mod quotes;
 pub mod stats;
 
@@ -12,44 +11,48 @@ use anyhow::Result;
 use indexmap::IndexMap;
 
 use crate::normalise::Coded;
+use crate::normalise::text::key;
 use crate::summary::{
-    ALL, Cell, Disclosure, GroupCount, IndicatorCell, IndicatorSummary, InputInfo, QuestionSummary,
-    Quote, Responses, SCHEMA, SectionInfo, Summary,
+    ALL, Cell, DataQuality, Disclosure, GroupCount, IndicatorCell, IndicatorSummary, InputInfo,
+    QuestionSummary, Quote, Responses, SCHEMA, SectionInfo, Summary,
 };
 use crate::survey::{Kind, Polarity, Question, Template};
 use counts::Counts;
-use disclosure::{Hidden, Table};
-pub use protect::Policy;
+pub use disclosure::Policy;
+use disclosure::tables::{IndicatorInput, Published, QuestionInput, Shape, publish};
 use stats::{Z95, wilson};
 
-fn percent(count: u64, base: u64) -> Option<f64> {
-    (base > 0).then(|| 100.0 * count as f64 / base as f64)
+/// A percentage as published: from the published (possibly rounded)
+/// counts, and to one decimal place when counts are rounded, so that it
+/// gives back nothing the rounded counts do not.
+fn percent(count: u64, base: u64, p: &Policy) -> Option<f64> {
+    let (n, b) = (p.publish(count), p.publish(base));
+    (b > 0).then(|| tidy(100.0 * n as f64 / b as f64, p))
 }
 
-/// How a headline indicator is computed and protected.
-struct IndicatorPlan {
-    /// Index into the analysed questions.
-    question: usize,
-    counted: Vec<usize>,
-    excluded: Vec<usize>,
-    /// Position among its question's indicator links, when it is a plain sum
-    /// of that question's cells (published from the question's table).
-    link: Option<usize>,
+fn tidy(v: f64, p: &Policy) -> f64 {
+    if p.rounding().is_some() {
+        (v * 10.0).round() / 10.0
+    } else {
+        v
+    }
 }
 
 fn disclosure(p: &Policy) -> Disclosure {
     let method = if p.suppressing() {
         let mut m = format!(
-            "Counts from 1 to {} are hidden, and so are all figures of a group with fewer than {} answers. \
-             Where a hidden number could be worked out by subtraction (from a row or column total, or from All \
-             minus the other groups), the next smallest number is hidden too. When exactly one group is hidden, \
-             the next smallest group is hidden with it, because the groups' totals add up to All's.",
-            p.min_cell - 1,
-            p.min_cell
+            "Every hidden figure is shown as [c], whatever the reason it is hidden. Counts from 1 to {small} are hidden, \
+             and so is every figure of a group with fewer than {n} responses. Blank, unrecognised and cross-cutting \
+             answers to the group question are combined into one group when any of them has fewer than {n}. Then \
+             every published figure is audited together, as a reader who solves all the sums at once would attack \
+             it, and more figures are hidden until no hidden figure other than 0 can be worked out exactly and no \
+             hidden count from 1 to {small} can be narrowed to fewer than {n} possible values.",
+            small = p.min_cell - 1,
+            n = p.min_cell
         );
-        if let Some(r) = p.round.filter(|r| *r > 1) {
+        if let Some(r) = p.rounding() {
             m.push_str(&format!(
-                " Published counts are rounded to the nearest {r}; percentages are worked out from the exact counts."
+                " Published counts are rounded to the nearest {r}; percentages and intervals are worked out from the rounded counts."
             ));
         }
         m
@@ -58,7 +61,7 @@ fn disclosure(p: &Policy) -> Disclosure {
     };
     Disclosure {
         min_cell: p.min_cell,
-        round: p.round.filter(|r| *r > 1),
+        round: p.rounding().map(|r| r as u32),
         secondary_suppression: p.suppressing(),
         safe_to_publish: p.suppressing(),
         banner: (!p.suppressing()).then(|| NOT_FOR_PUBLICATION.to_string()),
@@ -68,6 +71,87 @@ fn disclosure(p: &Policy) -> Disclosure {
 
 pub const NOT_FOR_PUBLICATION: &str = "Not for publication: small numbers not suppressed";
 
+/// How one indicator is made from its question's options.
+struct IndicatorPlan {
+    question: usize,
+    counted: Vec<usize>,
+    excluded: Vec<usize>,
+}
+
+/// The report's columns: each a list of count slots added together, the
+/// name shown for it, All last. Residual groups (Not stated, Other and the
+/// template's `residual` list) are combined into one column when any of
+/// them is small and there is more than one.
+fn columns(template: &Template, coded: &Coded, c: &Counts, p: &Policy) -> (Vec<Vec<usize>>, Vec<String>) {
+    let all_slot = coded.group_names.len();
+    let g = &template.group;
+    let residual = |slot: usize| {
+        let name = &coded.group_names[slot];
+        slot >= g.values.len()
+            || g.residual.iter().any(|r| key(r) == key(name))
+    };
+    let present: Vec<usize> = (0..all_slot).filter(|&s| c.responses[s] > 0).collect();
+    let residuals: Vec<usize> = present.iter().copied().filter(|&s| residual(s)).collect();
+    let merge = p.suppressing()
+        && !g.merged.trim().is_empty()
+        && residuals.len() > 1
+        && residuals.iter().any(|&s| p.small(c.responses[s]));
+    let mut cols: Vec<Vec<usize>> = Vec::new();
+    let mut names: Vec<String> = Vec::new();
+    for &s in &present {
+        if merge && residuals.contains(&s) {
+            continue;
+        }
+        cols.push(vec![s]);
+        names.push(coded.group_names[s].clone());
+    }
+    if merge {
+        cols.push(residuals);
+        names.push(g.merged.clone());
+    }
+    cols.push(vec![all_slot]);
+    names.push(ALL.to_string());
+    (cols, names)
+}
+
+/// Data-quality notes that would give away hidden figures (the size of a
+/// small Other group, how many wrote in an answer) or people (the raw
+/// values) are replaced by a pointer to `inspect` when suppressing.
+fn safe_notes(notes: &[DataQuality], p: &Policy) -> Vec<DataQuality> {
+    notes
+        .iter()
+        .map(|d| {
+            if !p.suppressing() {
+                return d.clone();
+            }
+            let message = match d.kind.as_str() {
+                "unrecognised_group" => "Some responses gave a group that matches none of the expected values; \
+                     they are counted with the other or not-stated answers. Run `survey-lens inspect` on the \
+                     export to see them (they are not listed here, so that no hidden figure can be worked out)."
+                    .to_string(),
+                "unrecognised_answer" | "answer_counted_as_other" => {
+                    let q = d.message.split(':').next().unwrap_or_default();
+                    let what = if d.kind == "unrecognised_answer" {
+                        "not counted"
+                    } else {
+                        "counted as \"Other\""
+                    };
+                    format!(
+                        "{q}: some answers match no option and are {what}. Run `survey-lens inspect` on the \
+                         export to see them (they are not listed here, so that no hidden figure can be worked out)."
+                    )
+                }
+                _ => return d.clone(),
+            };
+            DataQuality {
+                kind: d.kind.clone(),
+                message,
+                count: None,
+            }
+        })
+        .collect()
+}
+
 pub fn analyse(
     template: &Template,
     coded: Coded,
@@ -76,37 +160,20 @@ pub fn analyse(
 ) -> Result<Summary> {
     let c: Counts = counts::count(template, &coded)?;
     let all_slot = coded.group_names.len();
-    // Groups present, report order, each with its count slot; then All.
-    let present: Vec<(usize, &str)> = coded
-        .group_names
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| c.responses[*i] > 0)
-        .map(|(i, g)| (i, g.as_str()))
-        .collect();
-    let slot_ids: Vec<usize> = present.iter().map(|(s, _)| *s).chain([all_slot]).collect();
-    let names: Vec<&str> = present.iter().map(|(_, g)| *g).chain([ALL]).collect();
-    let shown = |t: &Table, i: usize| t.hidden[i].is_none();
-    let why = |t: &Table, i: usize| t.hidden[i].map(|h| h.as_str().to_string());
-
-    let rt = protect::responses(&c.responses, &slot_ids, &policy);
-    let by_group = names
-        .iter()
-        .enumerate()
-        .map(|(j, g)| GroupCount {
-            group: g.to_string(),
-            responses: shown(&rt, j).then(|| policy.publish(rt.values[j])),
-            suppressed: !shown(&rt, j),
-            suppression: why(&rt, j),
-        })
-        .collect();
+    if policy.suppressing() && c.responses[all_slot] < u64::from(policy.min_cell) {
+        anyhow::bail!(
+            "only {} analysed: fewer than --min-cell {}, so every figure would be hidden and there is nothing to \
+             publish. For a look inside the organisation, run with --min-cell 0 (the report is then marked not for \
+             publication).",
+            crate::normalise::plural(c.responses[all_slot], "response was", "responses were"),
+            policy.min_cell
+        );
+    }
+    let (cols, names) = columns(template, &coded, &c, &policy);
+    let all = cols.len() - 1;
 
     let qs: Vec<&Question> = template.analysed_questions().collect();
-    // Each indicator: its question, option sets, and whether it is a plain
-    // sum of that question's cells (published from the question's table):
-    // then `link` is its position among that table's indicator links.
-    let mut links_per_question = vec![0usize; qs.len()];
-    let ind_meta: Vec<IndicatorPlan> = template
+    let plans: Vec<IndicatorPlan> = template
         .indicators
         .iter()
         .map(|ind| {
@@ -114,83 +181,81 @@ pub fn analyse(
                 .iter()
                 .position(|q| q.id == ind.question)
                 .expect("validated");
-            let (counted, excluded) = (
-                qs[qi].option_indices(&ind.counts),
-                qs[qi].option_indices(&ind.base_excludes),
-            );
-            let linear = qs[qi].kind != Kind::Multi || (counted.len() == 1 && excluded.is_empty());
-            let link = linear.then(|| {
-                links_per_question[qi] += 1;
-                links_per_question[qi] - 1
-            });
+            let excluded = qs[qi].option_indices(&ind.base_excludes);
+            let mut counted = qs[qi].option_indices(&ind.counts);
+            if qs[qi].kind != Kind::Multi {
+                // One answer each: an excluded answer is never counted.
+                counted.retain(|o| !excluded.contains(o));
+            }
             IndicatorPlan {
                 question: qi,
                 counted,
                 excluded,
-                link,
             }
         })
         .collect();
-    let grids: Vec<Option<protect::Grid>> = qs
+    let pub_: Published = publish(
+        &c.responses,
+        &cols,
+        &qs.iter()
+            .zip(&c.questions)
+            .map(|(q, qc)| QuestionInput {
+                shape: Shape::of(q.kind),
+                counts: qc,
+            })
+            .collect::<Vec<_>>(),
+        &plans
+            .iter()
+            .zip(&c.indicators)
+            .map(|(m, ic)| IndicatorInput {
+                question: m.question,
+                counted: m.counted.clone(),
+                excluded: m.excluded.clone(),
+                counts: ic,
+            })
+            .collect::<Vec<_>>(),
+        &policy,
+    );
+    // A figure as published: its (rounded) value, or None when hidden.
+    let figure = |i: usize| pub_.shown(i).then(|| policy.publish(pub_.value(i)));
+
+    let by_group = names
         .iter()
-        .zip(&c.questions)
         .enumerate()
-        .map(|(qi, (q, qc))| {
-            let links: Vec<protect::Link> = ind_meta
-                .iter()
-                .zip(&c.indicators)
-                .filter(|(m, _)| m.question == qi && m.link.is_some())
-                .map(|(m, ic)| protect::Link {
-                    counts: ic,
-                    counted: m.counted.clone(),
-                    excluded: m.excluded.clone(),
-                })
-                .collect();
-            (q.kind != Kind::Text)
-                .then(|| protect::question(qc, &slot_ids, q.kind != Kind::Multi, &links, &policy))
+        .map(|(j, g)| GroupCount {
+            group: g.clone(),
+            responses: figure(pub_.responses[j]),
+            suppressed: !pub_.shown(pub_.responses[j]),
+            suppression: None,
         })
         .collect();
 
     let questions = qs
         .iter()
-        .zip(&c.questions)
-        .zip(&grids)
+        .zip(&pub_.questions)
         .enumerate()
-        .map(|(qi, ((q, qc), grid))| {
+        .map(|(qi, (q, qf))| {
             let answered: IndexMap<String, Option<u64>> = names
                 .iter()
                 .enumerate()
-                .map(|(j, g)| {
-                    let b = qc.base[slot_ids[j]];
-                    let hidden = match grid {
-                        Some(gr) => gr.base_hidden(j).is_some(),
-                        None => policy.small(b),
-                    };
-                    (g.to_string(), (!hidden).then(|| policy.publish(b)))
-                })
+                .map(|(j, g)| (g.clone(), figure(qf.base[j])))
                 .collect();
             let mut cells = Vec::new();
-            if let Some(gr) = grid {
-                for (j, g) in names.iter().enumerate() {
-                    let b = qc.base[slot_ids[j]];
-                    let base_shown = gr.base_hidden(j).is_none();
-                    for (oi, opt) in q.options.iter().enumerate() {
-                        let n = qc.options[oi][slot_ids[j]];
-                        let hidden = gr.cell_hidden(oi, j);
-                        cells.push(Cell {
-                            group: g.to_string(),
-                            option: opt.clone(),
-                            count: hidden.is_none().then(|| policy.publish(n)),
-                            base: base_shown.then(|| policy.publish(b)),
-                            percent: if hidden.is_none() {
-                                percent(n, b)
-                            } else {
-                                None
-                            },
-                            suppressed: hidden.is_some(),
-                            suppression: hidden.map(|h| h.as_str().to_string()),
-                        });
-                    }
+            for (j, g) in names.iter().enumerate() {
+                for (oi, opt) in q.options.iter().enumerate().take(qf.cells.len()) {
+                    let (ci, bi) = (qf.cells[oi][j], qf.base[j]);
+                    let both = pub_.shown(ci) && pub_.shown(bi);
+                    cells.push(Cell {
+                        group: g.clone(),
+                        option: opt.clone(),
+                        count: figure(ci),
+                        base: figure(bi),
+                        percent: both
+                            .then(|| percent(pub_.value(ci), pub_.value(bi), &policy))
+                            .flatten(),
+                        suppressed: !pub_.shown(ci),
+                        suppression: None,
+                    });
                 }
             }
             QuestionSummary {
@@ -199,7 +264,7 @@ pub fn analyse(
                 kind: q.kind.as_str().into(),
                 section: q.section.clone(),
                 options: q.options.clone(),
-                quotes: pick_quotes(&coded, qi, qc, &slot_ids, &names, &rt, &policy),
+                quotes: pick_quotes(&coded, qi, &cols, &names, &pub_, qf.base.as_slice(), &policy),
                 answered,
                 cells,
             }
@@ -209,60 +274,41 @@ pub fn analyse(
     let indicators = template
         .indicators
         .iter()
-        .zip(&c.indicators)
-        .zip(&ind_meta)
-        .map(|((ind, ic), m)| {
-            let grid = grids[m.question]
-                .as_ref()
-                .expect("indicators are never on text questions");
-            // (count hidden?, base hidden?) per column.
-            let status: Vec<(Option<Hidden>, Option<Hidden>)> = if let Some(link) = m.link {
-                let (count, base) = &grid.links[link];
-                (0..names.len())
-                    .map(|j| (grid.t.hidden[count[j]], grid.t.hidden[base[j]]))
-                    .collect()
-            } else {
-                let g = protect::indicator(ic, &slot_ids, grid, &m.counted, &m.excluded, &policy);
-                (0..names.len())
-                    .map(|j| (g.cell_hidden(0, j), g.base_hidden(j)))
-                    .collect()
+        .zip(&pub_.indicators)
+        .map(|(ind, inf)| {
+            let shown = |j: usize| pub_.shown(inf.count[j]) && pub_.shown(inf.base[j]);
+            let rate = |j: usize| {
+                let (n, b) = (policy.publish(pub_.value(inf.count[j])), policy.publish(pub_.value(inf.base[j])));
+                (n.min(b), b)
             };
-            let all = names.len() - 1;
-            let all_pct = status[all]
-                .0
-                .is_none()
-                .then(|| percent(ic.count[all_slot], ic.base[all_slot]))
+            let all_pct = shown(all)
+                .then(|| percent(pub_.value(inf.count[all]), pub_.value(inf.base[all]), &policy))
                 .flatten();
             let cells = names
                 .iter()
                 .enumerate()
                 .map(|(j, name)| {
-                    let (n, b) = (ic.count[slot_ids[j]], ic.base[slot_ids[j]]);
-                    let (hidden, base_hidden) = status[j];
-                    let hidden = hidden.or(base_hidden);
-                    let base_shown = base_hidden.is_none();
-                    let ci = if hidden.is_some() {
-                        None
-                    } else {
-                        wilson(n, b, Z95).map(|(l, h)| [100.0 * l, 100.0 * h])
-                    };
+                    let ci = shown(j)
+                        .then(|| {
+                            let (n, b) = rate(j);
+                            wilson(n, b, Z95).map(|(l, h)| [tidy(100.0 * l, &policy), tidy(100.0 * h, &policy)])
+                        })
+                        .flatten();
                     let vs_all = match (j == all, ci, all_pct) {
                         (false, Some([lo, hi]), Some(p)) => Some(compare(lo, hi, p, ind.higher_is)),
                         _ => None,
                     };
                     IndicatorCell {
-                        group: name.to_string(),
-                        count: hidden.is_none().then(|| policy.publish(n)),
-                        base: base_shown.then(|| policy.publish(b)),
-                        percent: if hidden.is_none() {
-                            percent(n, b)
-                        } else {
-                            None
-                        },
+                        group: name.clone(),
+                        count: figure(inf.count[j]),
+                        base: figure(inf.base[j]),
+                        percent: shown(j)
+                            .then(|| percent(pub_.value(inf.count[j]), pub_.value(inf.base[j]), &policy))
+                            .flatten(),
                         ci95: ci,
                         vs_all: vs_all.map(str::to_string),
-                        suppressed: hidden.is_some(),
-                        suppression: hidden.map(|h| h.as_str().to_string()),
+                        suppressed: !shown(j),
+                        suppression: None,
                     }
                 })
                 .collect();
@@ -279,6 +325,7 @@ pub fn analyse(
 
     let read = inputs.iter().map(|i| i.rows).sum();
     let incomplete_excluded = inputs.iter().map(|i| i.incomplete_excluded).sum();
+    let analysed = c.responses[all_slot];
     Ok(Summary {
         schema: SCHEMA.into(),
         title: template.title.clone(),
@@ -292,10 +339,10 @@ pub fn analyse(
             read,
             duplicates_removed: coded.duplicates_removed,
             incomplete_excluded,
-            analysed: c.responses[all_slot],
+            analysed,
             by_group,
         },
-        groups: present.iter().map(|(_, g)| g.to_string()).collect(),
+        groups: names[..all].to_vec(),
         sections: template
             .sections
             .iter()
@@ -307,21 +354,22 @@ pub fn analyse(
             .collect(),
         questions,
         indicators,
-        data_quality: coded.notes.clone(),
+        data_quality: safe_notes(&coded.notes, &policy),
         wave: coded.quarter.clone(),
         change: None,
     })
 }
 
-/// Redacted quotes for text question `qi`, only from groups whose figures
-/// are published for it (never from a group below min-cell).
+/// Redacted quotes for text question `qi`, only from groups whose number of
+/// answers to it is published and at least min-cell (never from a small
+/// group, nor from one whose size is hidden).
 fn pick_quotes(
     coded: &Coded,
     qi: usize,
-    qc: &counts::QuestionCounts,
-    slot_ids: &[usize],
-    names: &[&str],
-    responses: &Table,
+    cols: &[Vec<usize>],
+    names: &[String],
+    pub_: &Published,
+    answered: &[usize],
     policy: &Policy,
 ) -> Vec<Quote> {
     let Some(texts) = coded
@@ -331,11 +379,13 @@ fn pick_quotes(
     else {
         return vec![];
     };
+    let all = cols.len() - 1;
     let publishable = |code: u32| -> Option<usize> {
-        let j = slot_ids.iter().position(|&s| s == code as usize)?;
-        let ok = responses.hidden[j].is_none()
-            && !policy.small(qc.base[slot_ids[j]])
-            && qc.base[slot_ids[j]] > 0;
+        let j = cols[..all].iter().position(|c| c.contains(&(code as usize)))?;
+        let ok = pub_.shown(pub_.responses[j])
+            && pub_.shown(answered[j])
+            && !policy.small(pub_.value(answered[j]))
+            && pub_.value(answered[j]) > 0;
         ok.then_some(j)
     };
     let candidates: Vec<(usize, &str)> = texts
@@ -348,7 +398,7 @@ fn pick_quotes(
     quotes::choose(candidates, policy.quotes)
         .into_iter()
         .map(|row| Quote {
-            group: names[publishable(coded.group[row]).expect("filtered")].to_string(),
+            group: names[publishable(coded.group[row]).expect("filtered")].clone(),
             text: quotes::redact(
                 texts[row].as_deref().unwrap_or_default(),
                 coded.names.get(row).map_or(&[][..], Vec::as_slice),
@@ -375,27 +425,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn small_number_rule() {
-        let p = |min_cell| Policy {
-            min_cell,
-            round: None,
-            quotes: 0,
-        };
-        assert!(!p(5).small(0));
-        assert!(p(5).small(1));
-        assert!(p(5).small(4));
-        assert!(!p(5).small(5));
-        assert!(!p(0).small(1));
-        assert!(!p(1).small(1));
-        assert!(p(2).small(1));
-    }
-
-    #[test]
     fn comparison_follows_polarity() {
         assert_eq!(compare(40.0, 60.0, 30.0, Polarity::Worse), "worse");
         assert_eq!(compare(40.0, 60.0, 30.0, Polarity::Better), "better");
         assert_eq!(compare(10.0, 20.0, 30.0, Polarity::Worse), "better");
         assert_eq!(compare(10.0, 20.0, 30.0, Polarity::Better), "worse");
         assert_eq!(compare(20.0, 40.0, 30.0, Polarity::Better), "similar");
+    }
+
+    #[test]
+    fn percentages_from_rounded_counts_have_one_decimal() {
+        let p = Policy {
+            min_cell: 5,
+            round: Some(5),
+            quotes: 0,
+        };
+        // 7 of 13 publishes as 5 of 15: 33.3%, not 53.8...%.
+        assert_eq!(percent(7, 13, &p), Some(33.3));
+        let exact = Policy { round: None, ..p };
+        assert_eq!(percent(1, 3, &exact), Some(100.0 / 3.0));
     }
 }

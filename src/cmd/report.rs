@@ -15,6 +15,7 @@ use crate::survey::{Kind, Template};
 use crate::{analysis, load};
 
 pub fn run(args: ReportArgs) -> Result<()> {
+    let min_cell = crate::cli::min_cell(args.min_cell)?;
     let template = Template::load(args.config.as_deref())?;
     let out = args
         .out
@@ -29,7 +30,7 @@ pub fn run(args: ReportArgs) -> Result<()> {
         progress: progress.clone(),
     };
     let policy = analysis::Policy {
-        min_cell: args.min_cell,
+        min_cell,
         round: args.round,
         quotes: args.quotes,
     };

@@ -616,7 +616,7 @@ impl Normaliser<'_> {
                     "{} repeated an earlier response ID; the last copy of each response was kept.",
                     plural(self.out.duplicates_removed, "row", "rows")
                 ),
-                count: self.out.duplicates_removed,
+                count: Some(self.out.duplicates_removed),
             });
         }
         if !self.identity_dropped.is_empty() {
@@ -629,7 +629,7 @@ impl Normaliser<'_> {
                     if n == 1 { "it appears" } else { "they appear" },
                     list(self.identity_dropped.keys().map(String::as_str))
                 ),
-                count: n,
+                count: Some(n),
             });
         }
         if !self.other_groups.is_empty() {
@@ -643,7 +643,7 @@ impl Normaliser<'_> {
                     t.group.other,
                     counted(&self.other_groups)
                 ),
-                count: n,
+                count: Some(n),
             });
         }
         for (kind, map, what) in [
@@ -668,7 +668,7 @@ impl Normaliser<'_> {
                         plural(n, "answer matches", "answers match"),
                         counted(&vals)
                     ),
-                    count: n,
+                    count: Some(n),
                 });
             }
         }
@@ -687,7 +687,7 @@ impl Normaliser<'_> {
                     if missing.len() == 1 { "has" } else { "have" },
                     missing.join(", ")
                 ),
-                count: missing.len() as u64,
+                count: Some(missing.len() as u64),
             });
         }
         if !self.repeated.is_empty() {
@@ -699,7 +699,7 @@ impl Normaliser<'_> {
                     plural(n, "column repeats", "columns repeat"),
                     list(self.repeated.keys().map(String::as_str))
                 ),
-                count: n,
+                count: Some(n),
             });
         }
         if !self.unclaimed.is_empty() {
@@ -712,7 +712,7 @@ impl Normaliser<'_> {
                     if n == 1 { "was" } else { "were" },
                     list(self.unclaimed.keys().map(String::as_str))
                 ),
-                count: n,
+                count: Some(n),
             });
         }
         self.out.notes = notes;

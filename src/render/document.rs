@@ -9,8 +9,8 @@ use crate::normalise::plural;
 use crate::normalise::text::lower_first;
 use crate::render::charts::Chart;
 use crate::render::{
-    GROUP_HIDDEN, SECONDARY, cell_text, describe_input, flag, hidden_mark, indicator_text, pct,
-    small, suppressing,
+    CONFIDENTIAL, CONFIDENTIAL_MEANS, NOT_APPLICABLE, NOT_APPLICABLE_MEANS, cell_text, describe_input, flag, indicator_text, pct,
+    suppressing,
 };
 use crate::summary::{ALL, Comparison, QuestionSummary, Summary};
 
@@ -364,9 +364,9 @@ fn headline(s: &Summary) -> Section {
                 .chain(s.indicators.iter().map(|ind| match ind.cell(g) {
                     None => vec![],
                     Some(c) => match flag(c) {
-                        "" => mark(indicator_text(c, s.min_cell)),
+                        "" => mark(indicator_text(c)),
                         f => vec![
-                            Span::Mark(format!("{} ", indicator_text(c, s.min_cell))),
+                            Span::Mark(format!("{} ", indicator_text(c))),
                             Span::Strong(f.to_string()),
                         ],
                     },
@@ -411,24 +411,12 @@ fn headline(s: &Summary) -> Section {
     }
 }
 
-fn suppression_key(s: &Summary) -> Runs {
+fn suppression_key(_s: &Summary) -> Runs {
     vec![
-        Span::Code(small(s.min_cell)),
-        Span::Text(format!(
-            ": fewer than {} people; the number is hidden so that nobody can be identified. ",
-            s.min_cell
-        )),
-        Span::Code(GROUP_HIDDEN.into()),
-        Span::Text(format!(
-            ": fewer than {} people in this group answered, so all its figures are hidden. ",
-            s.min_cell
-        )),
-        Span::Code(SECONDARY.into()),
-        Span::Text(
-            ": hidden so that another hidden number cannot be worked out from the totals. ".into(),
-        ),
-        Span::Code("–".into()),
-        Span::Text(": nobody answered.".into()),
+        Span::Code(CONFIDENTIAL.into()),
+        Span::Text(format!(": {CONFIDENTIAL_MEANS}. ")),
+        Span::Code(NOT_APPLICABLE.into()),
+        Span::Text(format!(": {NOT_APPLICABLE_MEANS}.")),
     ]
 }
 
@@ -446,7 +434,7 @@ fn responses_by_group(s: &Summary) -> Section {
             ],
             None => vec![
                 group_head(&g.group),
-                mark(hidden_mark(g.suppression.as_deref(), s.min_cell)),
+                mark(CONFIDENTIAL),
                 vec![],
             ],
         })
@@ -468,7 +456,7 @@ fn question(s: &Summary, q: &QuestionSummary) -> Vec<Block> {
     let mut blocks = vec![Block::Heading(q.text.clone())];
     if q.kind == "text" {
         let answered = q.answered.get(ALL).copied().flatten();
-        let n = answered.map_or_else(|| small(s.min_cell), |n| n.to_string());
+        let n = answered.map_or_else(|| CONFIDENTIAL.to_string(), |n| n.to_string());
         if q.quotes.is_empty() {
             blocks.push(Block::Para(text(format!(
                 "{n} people answered this open question. Their answers are not reproduced here because free text can identify people."
@@ -503,7 +491,7 @@ fn question(s: &Summary, q: &QuestionSummary) -> Vec<Block> {
                 .chain(s.groups_and_all().map(|g| {
                     mark(
                         q.cell(g, opt)
-                            .map(|c| cell_text(c, s.min_cell))
+                            .map(|c| cell_text(c))
                             .unwrap_or_default(),
                     )
                 }))
@@ -515,15 +503,7 @@ fn question(s: &Summary, q: &QuestionSummary) -> Vec<Block> {
             .chain(s.groups_and_all().map(|g| {
                 mark(match q.answered.get(g).copied().flatten() {
                     Some(n) => n.to_string(),
-                    // The base is hidden with its group: say why, as the cells do.
-                    None => {
-                        let why = q
-                            .cells
-                            .iter()
-                            .find(|c| c.group == g)
-                            .and_then(|c| c.suppression.as_deref());
-                        hidden_mark(why.filter(|w| *w == "secondary"), s.min_cell)
-                    }
+                    None => CONFIDENTIAL.to_string(),
                 })
             }))
             .collect(),
@@ -631,12 +611,10 @@ fn method(s: &Summary) -> Section {
         vec![
             Span::Strong("Small numbers.".into()),
             Span::Text(format!(" {} Marks: ", s.disclosure.method)),
-            Span::Code(small(s.min_cell)),
-            Span::Text(" a small count, ".into()),
-            Span::Code(GROUP_HIDDEN.into()),
-            Span::Text(" a group too small to show, ".into()),
-            Span::Code(SECONDARY.into()),
-            Span::Text(" hidden to protect another number.".into()),
+            Span::Code(CONFIDENTIAL.into()),
+            Span::Text(format!(" {CONFIDENTIAL_MEANS}; ")),
+            Span::Code(NOT_APPLICABLE.into()),
+            Span::Text(format!(" {NOT_APPLICABLE_MEANS}.")),
         ]
     } else {
         vec![

@@ -9,6 +9,23 @@ use crate::render::document::{self, Block, Runs, Span, Table};
 use crate::summary::Summary;
 
 /// Escapes text for HTML content and attribute values.
+/// Our own marks (`[c]`, `[z]`) explained on hover and to screen readers,
+/// as the GSS guidance asks. Applied to escaped text of our own notation only.
+fn abbreviate(escaped: &str) -> String {
+    use crate::render::{
+        CONFIDENTIAL, CONFIDENTIAL_MEANS, NOT_APPLICABLE, NOT_APPLICABLE_MEANS,
+    };
+    escaped
+        .replace(
+            CONFIDENTIAL,
+            &format!("<abbr title=\"{}\">{CONFIDENTIAL}</abbr>", esc(CONFIDENTIAL_MEANS)),
+        )
+        .replace(
+            NOT_APPLICABLE,
+            &format!("<abbr title=\"{}\">{NOT_APPLICABLE}</abbr>", esc(NOT_APPLICABLE_MEANS)),
+        )
+}
+
 pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -28,7 +45,8 @@ fn runs(r: &Runs) -> String {
     let mut o = String::new();
     for span in r {
         match span {
-            Span::Text(t) | Span::Mark(t) => o.push_str(&esc(t)),
+            Span::Text(t) => o.push_str(&esc(t)),
+            Span::Mark(t) => o.push_str(&abbreviate(&esc(t))),
             Span::Strong(t) => {
                 let _ = write!(o, "<strong>{}</strong>", esc(t));
             }
@@ -36,7 +54,7 @@ fn runs(r: &Runs) -> String {
                 let _ = write!(o, "<em>{}</em>", esc(t));
             }
             Span::Code(t) => {
-                let _ = write!(o, "<code>{}</code>", esc(t));
+                let _ = write!(o, "<code>{}</code>", abbreviate(&esc(t)));
             }
         }
     }

@@ -18,47 +18,37 @@ pub fn pct(p: f64) -> String {
     format!("{}%", p.round() as i64)
 }
 
-/// How a suppressed figure is shown: `<5`.
-pub fn small(min_cell: u32) -> String {
-    format!("<{min_cell}")
-}
+/// The mark for every confidential figure, whatever the reason it is
+/// hidden (GSS symbol `[c]`): a reader must not tell a small number from
+/// the partner hidden to protect it.
+pub const CONFIDENTIAL: &str = "[c]";
 
-/// Marker for a group whose base is too small to show anything.
-pub const GROUP_HIDDEN: &str = "*";
+/// The mark for a percentage that does not apply because nobody in the
+/// group answered (GSS symbol `[z]`).
+pub const NOT_APPLICABLE: &str = "[z]";
 
-/// Marker for a number hidden only so that another cannot be worked out.
-pub const SECONDARY: &str = "[c]";
+/// What each mark means, in plain words (legends, HTML `<abbr>` titles).
+pub const CONFIDENTIAL_MEANS: &str =
+    "hidden so that nobody can be identified: it is small, or it would let a small number be worked out";
+pub const NOT_APPLICABLE_MEANS: &str = "does not apply: nobody in this group answered";
 
-/// How a hidden number is shown: `[c]` when hidden to protect another,
-/// `*` for a group too small to show, otherwise `<N`.
-pub fn hidden_mark(suppression: Option<&str>, min_cell: u32) -> String {
-    match suppression {
-        Some("secondary") => SECONDARY.into(),
-        Some("group") => GROUP_HIDDEN.into(),
-        _ => small(min_cell),
-    }
-}
-
-/// Text of one crosstab cell: `12 (34%)`, `<5`, `*`, or `0` with no base.
-pub fn cell_text(c: &Cell, min_cell: u32) -> String {
-    match (c.base, c.count, c.percent) {
-        (None, _, _) => GROUP_HIDDEN.into(),
-        (Some(_), None, _) => hidden_mark(c.suppression.as_deref(), min_cell),
-        (Some(_), Some(n), Some(p)) => format!("{n} ({})", pct(p)),
-        (Some(_), Some(n), None) => n.to_string(),
+/// Text of one crosstab cell: `12 (34%)`, `[c]`, `12` when the base is
+/// hidden (so no percentage), or `0` when nobody answered.
+pub fn cell_text(c: &Cell) -> String {
+    match (c.count, c.percent) {
+        (None, _) => CONFIDENTIAL.into(),
+        (Some(n), Some(p)) => format!("{n} ({})", pct(p)),
+        (Some(n), None) => n.to_string(),
     }
 }
 
 /// Text of one headline indicator cell, without the flag: `34% (n=41)`.
-pub fn indicator_text(c: &IndicatorCell, min_cell: u32) -> String {
+pub fn indicator_text(c: &IndicatorCell) -> String {
     match (c.base, c.percent) {
-        (None, _) => GROUP_HIDDEN.into(),
-        (Some(0), _) => "–".into(),
-        (Some(b), None) => format!(
-            "{} (n={b})",
-            hidden_mark(c.suppression.as_deref(), min_cell)
-        ),
+        (Some(0), _) => NOT_APPLICABLE.into(),
         (Some(b), Some(p)) => format!("{} (n={b})", pct(p)),
+        (Some(b), None) => format!("{CONFIDENTIAL} (n={b})"),
+        (None, _) => CONFIDENTIAL.into(),
     }
 }
 

@@ -4,7 +4,9 @@
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement, Table};
 
-use crate::render::{flag, indicator_text};
+use crate::render::{
+    CONFIDENTIAL, CONFIDENTIAL_MEANS, NOT_APPLICABLE, NOT_APPLICABLE_MEANS, flag, indicator_text,
+};
 use crate::summary::Summary;
 
 /// An empty table in the house style, wrapped to `width` columns (fixed, so
@@ -36,8 +38,8 @@ pub fn headline(s: &Summary, width: u16, color: bool) -> String {
             let text = match ind.cell(g) {
                 None => String::new(),
                 Some(c) => match flag(c) {
-                    "" => indicator_text(c, s.min_cell),
-                    f => format!("{} {f}", indicator_text(c, s.min_cell)),
+                    "" => indicator_text(c),
+                    f => format!("{} {f}", indicator_text(c)),
                 },
             };
             let mut cell = Cell::new(text).set_alignment(CellAlignment::Right);
@@ -57,8 +59,7 @@ pub fn headline(s: &Summary, width: u16, color: bool) -> String {
     out.push_str("worse/better: the group's 95% interval lies wholly on one side of All.");
     if s.min_cell > 1 {
         out.push_str(&format!(
-            "\n<{0}: fewer than {0}; *: group too small to show; [c]: hidden so another figure cannot be worked out.",
-            s.min_cell
+            "\n{CONFIDENTIAL}: {CONFIDENTIAL_MEANS}; {NOT_APPLICABLE}: {NOT_APPLICABLE_MEANS}."
         ));
     }
     out.push('\n');

@@ -52,6 +52,16 @@ pub struct GroupSpec {
     pub ignore_prefixes: Vec<String>,
     /// Canonical groups, in report order.
     pub values: Vec<GroupValue>,
+    /// Groups that are not a place or team of their own (besides Not stated
+    /// and Other, which always are), e.g. "Cross-borough".
+    #[serde(default)]
+    pub residual: Vec<String>,
+    /// When any residual group has fewer than min-cell responses, they are
+    /// all combined into one group called this, before anything is hidden,
+    /// so that a few blank answers do not cost a real group its figures.
+    /// An empty name keeps them apart.
+    #[serde(default = "default_merged")]
+    pub merged: String,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -173,6 +183,9 @@ pub struct Indicator {
 fn default_group_label() -> String {
     "Group".into()
 }
+fn default_merged() -> String {
+    "Other or not stated".into()
+}
 fn default_not_stated() -> String {
     "Not stated".into()
 }
@@ -236,6 +249,19 @@ impl Template {
                 q.kind.as_str()
             ),
             Some(_) => {}
+        }
+        for r in &self.group.residual {
+            if !self.group.values.iter().any(|g| key(&g.name) == key(r)) {
+                bail!(
+                    "group.residual: `{r}` is not one of the group values ({})",
+                    self.group
+                        .values
+                        .iter()
+                        .map(|g| g.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+            }
         }
         let mut seen = std::collections::HashSet::new();
         for q in &self.questions {

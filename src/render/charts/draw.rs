@@ -7,7 +7,7 @@ use plotters::style::text_anchor::HPos;
 
 use super::paint::*;
 use crate::normalise::text::lower_first;
-use crate::render::pct;
+use crate::render::{CONFIDENTIAL, NOT_APPLICABLE, pct};
 use crate::summary::{ALL, QuestionSummary, Summary};
 
 const RIGHT: i32 = WIDTH as i32 - MARGIN;
@@ -167,7 +167,7 @@ pub fn stacked<DB: DrawingBackend>(
         .map(|(i, o)| (Some(categorical(i)), o.clone()))
         .chain(std::iter::once((
             None,
-            format!("hidden: fewer than {} people", s.min_cell),
+            format!("{CONFIDENTIAL} hidden answers (confidential), in their place"),
         )))
         .collect();
     y = legend(p, &items, y + 6)?;
@@ -182,21 +182,35 @@ pub fn stacked<DB: DrawingBackend>(
         match q.answered.get(g).copied().flatten() {
             None => {
                 p.hatch((x0, b0), (x1, b1))?;
-                p.boxed_text("hidden to protect small numbers", ((x0 + x1) / 2, yc), 20)?;
+                p.boxed_text(&format!("{CONFIDENTIAL} hidden"), ((x0 + x1) / 2, yc), 20)?;
             }
             Some(0) => p.text("no answers", (x0 + 8, yc), 20, MUTED, HPos::Left, false)?,
             Some(n) => {
+                // The hidden answers together take what the shown ones
+                // leave of 100%: one hatched segment where the first of them
+                // would be, so every shown answer keeps its colour and order.
+                let pcts: Vec<Option<f64>> = q
+                    .options
+                    .iter()
+                    .map(|o| q.cell(g, o).and_then(|c| c.percent))
+                    .collect();
+                let hidden_share =
+                    (100.0 - pcts.iter().flatten().sum::<f64>()).max(0.0);
+                let first_hidden = pcts.iter().position(Option::is_none);
+                let at = |v: f64| x0 + ((x1 - x0) as f64 * v / 100.0).round() as i32;
                 let mut cum = 0.0;
-                let mut hidden = false;
-                for (i, o) in q.options.iter().enumerate() {
-                    let Some(c) = q.cell(g, o) else { continue };
-                    let Some(pc) = c.percent else {
-                        hidden |= c.suppressed;
-                        continue;
-                    };
-                    let xa = x0 + ((x1 - x0) as f64 * cum / 100.0).round() as i32;
+                for (i, pc) in pcts.iter().enumerate() {
+                    if Some(i) == first_hidden {
+                        let (xa, xb) = (at(cum), at(cum + hidden_share));
+                        cum += hidden_share;
+                        p.hatch((xa, b0), (xb, b1))?;
+                        if xb - xa >= 40 {
+                            p.boxed_text(CONFIDENTIAL, ((xa + xb) / 2, yc), 19)?;
+                        }
+                    }
+                    let Some(pc) = *pc else { continue };
+                    let (xa, xb) = (at(cum), at(cum + pc));
                     cum += pc;
-                    let xb = x0 + ((x1 - x0) as f64 * cum / 100.0).round() as i32;
                     let color = categorical(i);
                     p.rect((xa, b0), (xb, b1), color)?;
                     if xb - xa >= 58 {
@@ -209,10 +223,6 @@ pub fn stacked<DB: DrawingBackend>(
                             false,
                         )?;
                     }
-                }
-                if hidden {
-                    let xa = x0 + ((x1 - x0) as f64 * cum / 100.0).round() as i32;
-                    p.hatch((xa, b0), (x1, b1))?;
                 }
                 p.text(
                     &format!("n={n}"),
@@ -307,13 +317,13 @@ pub fn diverging_bars<DB: DrawingBackend>(
         match q.answered.get(*g).copied().flatten() {
             None => {
                 p.hatch((x0, b0), (x1, b1))?;
-                p.boxed_text("hidden to protect small numbers", (xc, yc), 20)?;
+                p.boxed_text(&format!("{CONFIDENTIAL} hidden"), (xc, yc), 20)?;
             }
             Some(0) => p.text("no answers", (x0 + 8, yc), 20, MUTED, HPos::Left, false)?,
             Some(nb) if split(g).is_some_and(|(_, _, v)| v.iter().all(Option::is_none)) => {
                 p.hatch((x0, b0), (x1, b1))?;
                 p.boxed_text(
-                    &format!("every answer given by fewer than {}: hidden", s.min_cell),
+                    &format!("{CONFIDENTIAL} every answer hidden"),
                     (xc, yc),
                     20,
                 )?;
@@ -345,36 +355,77 @@ pub fn diverging_bars<DB: DrawingBackend>(
                     }
                     Ok(())
                 };
-                let half = neutral.map_or(0.0, |m| pcts[m].unwrap_or(0.0) / 2.0);
+                // Hidden answers together take what the shown ones leave of
+                // 100%. Drawn where they belong: on their side when they are
+                // all on one side, across the middle otherwise (with a hidden
+                // neutral answer, or when the split between sides is not
+                // known), so no side looks smaller than it is.
+                let hidden_share = (100.0 - pcts.iter().flatten().sum::<f64>()).max(0.0);
+                let lo_end = neutral.unwrap_or(n / 2);
+                let first_right = neutral.map_or(n / 2, |m| m + 1);
+                let left_hidden = pcts[..lo_end].iter().any(Option::is_none);
+                let right_hidden = pcts[first_right..].iter().any(Option::is_none);
+                let centre_hidden = neutral.is_some_and(|m| pcts[m].is_none());
+                let (hid_left, hid_mid, hid_right) =
+                    match (left_hidden, centre_hidden, right_hidden) {
+                        (true, false, false) => (hidden_share, 0.0, 0.0),
+                        (false, false, true) => (0.0, 0.0, hidden_share),
+                        _ => (0.0, hidden_share, 0.0),
+                    };
+                let hatch = |a: f64, b: f64| -> Result<()> {
+                    let (xa, xb) = (at(a.min(b)), at(a.max(b)));
+                    p.hatch((xa, b0), (xb, b1))?;
+                    if xb - xa >= 40 {
+                        p.boxed_text(CONFIDENTIAL, ((xa + xb) / 2, yc), 19)?;
+                    }
+                    Ok(())
+                };
+                let half = neutral.map_or(0.0, |m| pcts[m].unwrap_or(0.0) / 2.0) + hid_mid / 2.0;
+                if hid_mid > 0.0 {
+                    hatch(-hid_mid / 2.0, hid_mid / 2.0)?;
+                }
                 if let Some(m) = neutral
-                    && pcts[m].is_some()
+                    && let Some(v) = pcts[m]
                 {
-                    seg(-half, half, m)?;
+                    seg(-half, -hid_mid / 2.0, m)?;
+                    seg(hid_mid / 2.0, hid_mid / 2.0 + v / 2.0, m)?;
                 }
                 // Positive answers stack rightwards from the centre, negative
-                // ones leftwards, each starting next to the middle.
-                let first_right = neutral.map_or(n / 2, |m| m + 1);
+                // ones leftwards, each starting next to the middle; a side's
+                // hidden answers sit where the first of them would be.
                 let mut edge = half;
+                let mut pending = hid_right;
                 for (i, v) in pcts.iter().enumerate().skip(first_right) {
-                    if let Some(v) = v {
-                        seg(edge, edge + v, i)?;
-                        edge += v;
+                    match v {
+                        Some(v) => {
+                            seg(edge, edge + v, i)?;
+                            edge += v;
+                        }
+                        None if pending > 0.0 => {
+                            hatch(edge, edge + pending)?;
+                            edge += pending;
+                            pending = 0.0;
+                        }
+                        None => {}
                     }
                 }
                 let mut edge = -half;
-                for (i, v) in pcts.iter().enumerate().take(neutral.unwrap_or(n / 2)).rev() {
-                    if let Some(v) = v {
-                        seg(edge - v, edge, i)?;
-                        edge -= v;
+                let mut pending = hid_left;
+                for (i, v) in pcts.iter().enumerate().take(lo_end).rev() {
+                    match v {
+                        Some(v) => {
+                            seg(edge - v, edge, i)?;
+                            edge -= v;
+                        }
+                        None if pending > 0.0 => {
+                            hatch(edge - pending, edge)?;
+                            edge -= pending;
+                            pending = 0.0;
+                        }
+                        None => {}
                     }
                 }
-                let hidden = pcts.iter().any(Option::is_none);
-                let note = if hidden {
-                    format!("n={nb} †")
-                } else {
-                    format!("n={nb}")
-                };
-                p.text(&note, (x1 + 12, yc), 20, MUTED, HPos::Left, false)?;
+                p.text(&format!("n={nb}"), (x1 + 12, yc), 20, MUTED, HPos::Left, false)?;
             }
         }
         y += 46;
@@ -396,8 +447,7 @@ pub fn diverging_bars<DB: DrawingBackend>(
         20,
     )?;
     let note = format!(
-        "† Some answers are hidden because fewer than {} people gave them.",
-        s.min_cell
+        "Hatched {CONFIDENTIAL}: answers hidden so that nobody can be identified, drawn with their combined share."
     );
     p.text(&note, (MARGIN, y + 4), 20, MUTED, HPos::Left, false)?;
     Ok(y + 30)
@@ -416,8 +466,7 @@ pub fn multi_bars<DB: DrawingBackend>(
         p,
         title,
         &format!(
-            "Each panel is one option: the share of people in each {group} who chose it. People could choose more than one, so shares add up to more than 100%. Hatched: fewer than {} people, hidden.",
-            s.min_cell
+            "Each panel is one option: the share of people in each {group} who chose it. People could choose more than one, so shares add up to more than 100%. Hatched {CONFIDENTIAL}: hidden so that nobody can be identified."
         ),
     )?;
     let rows: Vec<&str> = s.groups_and_all().collect();
@@ -437,17 +486,14 @@ pub fn multi_bars<DB: DrawingBackend>(
             let yc = y + 15;
             group_label(p, s, g, (px, yc), 190, 18)?;
             match q.cell(g, opt) {
-                Some(c) if c.base.is_none() => {
-                    p.text("*", (x0 + 6, yc), 18, MUTED, HPos::Left, false)?
-                }
                 Some(c) if c.base == Some(0) => {
-                    p.text("–", (x0 + 6, yc), 18, MUTED, HPos::Left, false)?
+                    p.text(NOT_APPLICABLE, (x0 + 6, yc), 18, MUTED, HPos::Left, false)?
                 }
                 Some(c) => match c.percent {
                     None => {
                         p.hatch((x0, yc - 10), (x0 + 30, yc + 10))?;
                         p.text(
-                            &format!("<{}", s.min_cell),
+                            CONFIDENTIAL,
                             (x0 + 38, yc),
                             18,
                             MUTED,
@@ -549,14 +595,11 @@ pub fn indicators<DB: DrawingBackend>(p: &Painter<DB>, s: &Summary, title: &str)
             group_label(p, s, g, (px, yc), 180, 18)?;
             if let Some(c) = ind.cell(g) {
                 match (c.percent, c.ci95, c.base) {
-                    (_, _, None) => {
-                        p.text("* hidden", (x0 + 6, yc), 18, MUTED, HPos::Left, false)?
-                    }
                     (_, _, Some(0)) => {
                         p.text("no answers", (x0 + 6, yc), 18, MUTED, HPos::Left, false)?
                     }
                     (None, _, _) => p.text(
-                        &format!("<{} hidden", s.min_cell),
+                        &format!("{CONFIDENTIAL} hidden"),
                         (x0 + 6, yc),
                         18,
                         MUTED,
@@ -649,16 +692,11 @@ pub fn heatmap<DB: DrawingBackend>(p: &Painter<DB>, s: &Summary, title: &str) ->
             match (c.percent, c.base) {
                 (_, Some(0)) => {
                     p.outline((xa, ya), (xb, yb), GRID)?;
-                    p.text("–", (cx, y + 30), 20, MUTED, HPos::Center, false)?;
+                    p.text(NOT_APPLICABLE, (cx, y + 30), 20, MUTED, HPos::Center, false)?;
                 }
                 (None, _) => {
                     p.hatch((xa, ya), (xb, yb))?;
-                    let t = if c.base.is_none() {
-                        "*".to_string()
-                    } else {
-                        format!("<{}", s.min_cell)
-                    };
-                    p.text(&t, (cx, y + 30), 20, INK, HPos::Center, true)?;
+                    p.text(CONFIDENTIAL, (cx, y + 30), 20, INK, HPos::Center, true)?;
                 }
                 (Some(v), _) => {
                     let color = viridis(v / 100.0);
@@ -714,10 +752,7 @@ pub fn heatmap<DB: DrawingBackend>(p: &Painter<DB>, s: &Summary, title: &str) ->
     let after = x_axis(p, (lx0, lx1), y + 22, &percent_ticks(4), "", 16)?;
     p.hatch((lx1 + 60, y), (lx1 + 90, y + 22))?;
     p.text(
-        &format!(
-            "hidden: fewer than {} people (* = the whole group)",
-            s.min_cell
-        ),
+        &format!("{CONFIDENTIAL} hidden so that nobody can be identified"),
         (lx1 + 100, y + 11),
         20,
         INK,

@@ -183,7 +183,7 @@ fn question_alt(s: &Summary, q: &QuestionSummary) -> String {
                 .max_by(|a, b| a.1.total_cmp(&b.1));
             match best {
                 Some((o, v)) => format!("The most common answer overall is \"{o}\" ({}).", pct(v)),
-                None => "Overall figures are hidden because numbers are small.".into(),
+                None => "Overall figures are hidden so that nobody can be identified.".into(),
             }
         }
     }

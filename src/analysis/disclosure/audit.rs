@@ -1,0 +1,511 @@
+//! The audit: for every hidden figure, how far can a reader narrow it down?
+//!
+//! A reader with unlimited computing sets up one integer programme over
+//! every published figure and relation, and minimises and maximises each
+//! hidden number. The audit asks the same question, but it only needs a
+//! *certificate* that a figure is safe, not its exact range: two whole-number
+//! assignments of all hidden figures that satisfy every relation and give
+//! the figure values at least `required` apart. The true data is one such
+//! assignment; the solver (microlp, branch and bound) looks for the other by
+//! pushing the figure up, then down. Every assignment found is checked
+//! exactly, in integers, before it is believed, so a solver that stops early
+//! or rounds badly can only make the audit hide more, never less.
+//!
+//! Hidden figures only interact through relations that contain them, so the
+//! programme splits into independent components (typically one question's
+//! table, or the groups hidden whole and everything tied to them), and each
+//! assignment found certifies every figure of its component that it moves
+//! far enough.
+
+use std::collections::HashMap;
+
+use microlp::{ComparisonOp, LinearExpr, OptimizationDirection, Problem, SolveOptions};
+
+use super::figures::{Figures, Op};
+
+/// A hidden figure a reader can narrow down too far.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub figure: usize,
+    /// The narrowest range the audit could certify (it may be wider in truth
+    /// if the solver stopped early; then more is hidden than strictly needed).
+    pub lo: u64,
+    pub hi: u64,
+    pub required: u64,
+}
+
+/// How wide a hidden figure's derivable range must be.
+///
+/// Zero: a hidden 0 may be pinned (it is hidden only as another's partner).
+/// At least `min_cell`: it must not be pinned to one value. Small (1 to
+/// min-cell − 1): at least min-cell − 1 wide, or as wide as it can possibly
+/// be when the sums it belongs to, or the rules, leave less room than that.
+pub fn required_width(f: &Figures, i: usize, min_cell: u32) -> u64 {
+    let n = u64::from(min_cell);
+    let fig = &f.figs[i];
+    if n <= 1 || fig.value == 0 {
+        return 0;
+    }
+    if fig.value >= n {
+        return 1;
+    }
+    let cap = f.upper[i]
+        .iter()
+        .map(|&u| f.figs[u].value)
+        .chain(fig.rule_cap)
+        .min()
+        .unwrap_or(u64::MAX);
+    (n - 1).min(cap.saturating_sub(fig.floor))
+}
+
+/// The hidden figures tied to `x` through relations (its component),
+/// nearest first, at most `limit` of them.
+///
+/// A search over part of a component, with the rest held at their true
+/// values, still finds valid assignments of the whole (the truth satisfies
+/// every relation), so the audit looks near `x` first, where the partners
+/// that free it usually are, and takes the whole component only when that
+/// fails.
+fn component(f: &Figures, x: usize, limit: usize) -> Vec<usize> {
+    let mut seen = vec![false; f.figs.len()];
+    let mut seen_rel = vec![false; f.rels.len()];
+    let mut out = vec![x];
+    seen[x] = true;
+    let mut k = 0;
+    while k < out.len() {
+        let i = out[k];
+        k += 1;
+        for &r in &f.member_of[i] {
+            if std::mem::replace(&mut seen_rel[r], true) {
+                continue;
+            }
+            for &(j, _) in &f.rels[r].terms {
+                if out.len() >= limit {
+                    break;
+                }
+                if f.figs[j].hidden && !std::mem::replace(&mut seen[j], true) {
+                    out.push(j);
+                }
+            }
+        }
+    }
+    out.sort_unstable();
+    out
+}
+
+/// One component as a system over its hidden figures:
+/// `Σ coef · x (op) rhs`.
+struct System {
+    vars: Vec<usize>,
+    rows: Vec<(Vec<(usize, i64)>, Op, i64)>,
+    lower: Vec<i64>,
+    upper: Vec<i64>,
+    truth: Vec<i64>,
+}
+
+impl System {
+    fn new(f: &Figures, vars: Vec<usize>) -> System {
+        let local: HashMap<usize, usize> = vars.iter().enumerate().map(|(k, &i)| (i, k)).collect();
+        let mut rels: Vec<usize> = vars
+            .iter()
+            .flat_map(|&i| f.member_of[i].iter().copied())
+            .collect();
+        rels.sort_unstable();
+        rels.dedup();
+        let rows = rels
+            .iter()
+            .map(|&r| {
+                let rel = &f.rels[r];
+                let mut terms = Vec::new();
+                let mut constant = 0i64;
+                for &(i, c) in &rel.terms {
+                    match local.get(&i) {
+                        Some(&k) => terms.push((k, c)),
+                        None => constant += c * f.figs[i].value as i64,
+                    }
+                }
+                (terms, rel.op, -constant)
+            })
+            .collect();
+        // Any box that holds the truth keeps assignments found inside it
+        // valid for a reader, who may know less.
+        let big = f.figs.iter().map(|g| g.value).max().unwrap_or(0) as i64 + 1;
+        let lower = vars.iter().map(|&i| f.figs[i].floor as i64).collect();
+        let upper = vars
+            .iter()
+            .map(|&i| f.figs[i].rule_cap.map_or(big, |c| c as i64))
+            .collect();
+        let truth = vars.iter().map(|&i| f.figs[i].value as i64).collect();
+        System {
+            vars,
+            rows,
+            lower,
+            upper,
+            truth,
+        }
+    }
+
+    /// Exact check of an assignment, in integers.
+    fn feasible(&self, x: &[i64]) -> bool {
+        x.iter()
+            .zip(self.lower.iter().zip(&self.upper))
+            .all(|(v, (lo, hi))| lo <= v && v <= hi)
+            && self.rows.iter().all(|(terms, op, rhs)| {
+                let lhs: i64 = terms.iter().map(|&(k, c)| c * x[k]).sum();
+                match op {
+                    Op::Eq => lhs == *rhs,
+                    Op::Le => lhs <= *rhs,
+                }
+            })
+    }
+
+    fn problem(&self, k: usize, direction: OptimizationDirection, integer: bool) -> (Problem, Vec<microlp::Variable>) {
+        let mut p = Problem::new(direction);
+        let vars: Vec<_> = (0..self.vars.len())
+            .map(|j| {
+                let obj = if j == k { 1.0 } else { 0.0 };
+                let (lo, hi) = (
+                    self.lower[j].clamp(0, i32::MAX as i64),
+                    self.upper[j].clamp(0, i32::MAX as i64),
+                );
+                if integer {
+                    p.add_integer_var(obj, (lo as i32, hi as i32))
+                } else {
+                    p.add_var(obj, (lo as f64, hi as f64))
+                }
+            })
+            .collect();
+        for (terms, op, rhs) in &self.rows {
+            let mut e = LinearExpr::empty();
+            for &(j, c) in terms {
+                e.add(vars[j], c as f64);
+            }
+            let cmp = match op {
+                Op::Eq => ComparisonOp::Eq,
+                Op::Le => ComparisonOp::Le,
+            };
+            p.add_constraint(e, cmp, *rhs as f64);
+        }
+        (p, vars)
+    }
+
+    /// An assignment that takes variable `k` to `goal` or beyond in
+    /// `direction`, or None.
+    ///
+    /// The linear relaxation is solved first: when even it cannot reach the
+    /// goal, no whole-number assignment can, and the (much slower) branch
+    /// and bound is skipped; when its answer is already whole, that is the
+    /// assignment. Either way the result is checked exactly before use.
+    fn push(&self, k: usize, direction: OptimizationDirection, goal: i64) -> Option<Vec<i64>> {
+        let t0 = std::time::Instant::now();
+        let r = self.push_inner(k, direction, goal);
+        if std::env::var_os("SL_TRACE").is_some() {
+            eprintln!("push vars={} rows={} ok={} us={}", self.vars.len(), self.rows.len(), r.is_some(), t0.elapsed().as_micros());
+        }
+        r
+    }
+
+    fn push_inner(&self, k: usize, direction: OptimizationDirection, goal: i64) -> Option<Vec<i64>> {
+        let reaches = |v: f64| match direction {
+            OptimizationDirection::Maximize => v >= goal as f64 - 1e-6,
+            OptimizationDirection::Minimize => v <= goal as f64 + 1e-6,
+        };
+        let (lp, vars) = self.problem(k, direction, false);
+        let relaxed = lp.solve().ok()?;
+        let sol = relaxed.solution()?;
+        if !reaches(sol.var_value(vars[k])) {
+            return None;
+        }
+        let values: Vec<f64> = vars.iter().map(|&v| sol.var_value(v)).collect();
+        if values.iter().all(|v| (v - v.round()).abs() < 1e-7) {
+            let x: Vec<i64> = values.iter().map(|v| v.round() as i64).collect();
+            if self.feasible(&x) {
+                return Some(x);
+            }
+        }
+        let (p, vars) = self.problem(k, direction, true);
+        let mut options = SolveOptions::default();
+        options.node_limit = Some(200);
+        options.warm_start = Some(
+            vars.iter()
+                .zip(&self.truth)
+                .map(|(v, &t)| (*v, t as f64))
+                .collect(),
+        );
+        let outcome = p.solve_with(options).ok()?;
+        let sol = outcome.solution()?;
+        let x: Vec<i64> = vars
+            .iter()
+            .map(|&v| sol.var_value(v).round() as i64)
+            .collect();
+        self.feasible(&x).then_some(x)
+    }
+}
+
+/// How many hidden figures near the one audited are searched first.
+const NEAR: usize = 40;
+
+/// One assignment found: the figures it moves off their true values.
+struct Witness {
+    moved: Vec<(usize, i64)>,
+    /// False while one of the moved figures is shown (it no longer fits).
+    valid: bool,
+}
+
+/// Certified ranges, kept across rounds of hiding, with the assignments
+/// that certify them.
+///
+/// Hiding one more figure only removes a fact the reader had, so every
+/// assignment found before stays valid (with the newly hidden figure at its
+/// true value): a figure once certified stays certified, and only failing
+/// ones are looked at again. Showing a figure again (when trying to undo an
+/// unneeded partner) voids exactly the assignments that moved it.
+pub struct Audit {
+    truth: Vec<i64>,
+    pub lo: Vec<i64>,
+    pub hi: Vec<i64>,
+    witnesses: Vec<Witness>,
+    /// Witnesses that move each figure.
+    moves: Vec<Vec<usize>>,
+    /// Integer programmes solved, for the closing figures.
+    pub solves: usize,
+}
+
+impl Audit {
+    pub fn new(f: &Figures) -> Audit {
+        let truth: Vec<i64> = f.figs.iter().map(|g| g.value as i64).collect();
+        Audit {
+            lo: truth.clone(),
+            hi: truth.clone(),
+            truth,
+            witnesses: Vec::new(),
+            moves: vec![Vec::new(); f.figs.len()],
+            solves: 0,
+        }
+    }
+
+    pub fn width(&self, i: usize) -> u64 {
+        (self.hi[i] - self.lo[i]) as u64
+    }
+
+    fn keep(&mut self, sys: &System, sol: &[i64]) {
+        let mut moved: Vec<(usize, i64)> = sol
+            .iter()
+            .enumerate()
+            .map(|(j, &v)| (sys.vars[j], v))
+            .filter(|&(i, v)| v != self.truth[i])
+            .collect();
+        // One that widens nothing is not worth remembering.
+        if !moved.iter().any(|&(i, v)| v < self.lo[i] || v > self.hi[i]) {
+            return;
+        }
+        moved.sort_unstable();
+        let id = self.witnesses.len();
+        for &(i, v) in &moved {
+            self.moves[i].push(id);
+            self.lo[i] = self.lo[i].min(v);
+            self.hi[i] = self.hi[i].max(v);
+        }
+        self.witnesses.push(Witness { moved, valid: true });
+    }
+
+    /// Recomputes figure `i`'s range from the valid witnesses.
+    fn refresh(&mut self, i: usize) {
+        let (mut lo, mut hi) = (self.truth[i], self.truth[i]);
+        for &w in &self.moves[i] {
+            let w = &self.witnesses[w];
+            if w.valid {
+                let at = w.moved.binary_search_by_key(&i, |m| m.0).expect("indexed");
+                let v = w.moved[at].1;
+                lo = lo.min(v);
+                hi = hi.max(v);
+            }
+        }
+        self.lo[i] = lo;
+        self.hi[i] = hi;
+    }
+
+    /// Marks the witnesses that move `i` (in)valid; returns the figures
+    /// whose ranges changed.
+    fn set_valid(&mut self, i: usize, valid: bool) -> Vec<usize> {
+        let ids: Vec<usize> = self.moves[i].clone();
+        let mut touched = Vec::new();
+        for w in ids {
+            if self.witnesses[w].valid != valid {
+                self.witnesses[w].valid = valid;
+                touched.extend(self.witnesses[w].moved.iter().map(|m| m.0));
+            }
+        }
+        touched.sort_unstable();
+        touched.dedup();
+        for &t in &touched {
+            self.refresh(t);
+        }
+        touched
+    }
+
+    /// Searches for assignments that widen `x`'s certified range to
+    /// `need`; keeps every assignment found (they certify its neighbours
+    /// too). True when `x` passes.
+    pub fn check(&mut self, f: &Figures, x: usize, need: u64) -> bool {
+        for limit in [NEAR, usize::MAX] {
+            if self.width(x) >= need {
+                return true;
+            }
+            let vars = component(f, x, limit);
+            let whole = vars.len() < limit;
+            let sys = System::new(f, vars);
+            debug_assert!(sys.feasible(&sys.truth), "the truth satisfies its own sums");
+            let k = sys.vars.binary_search(&x).expect("x is in its component");
+            for direction in [OptimizationDirection::Maximize, OptimizationDirection::Minimize] {
+                if self.width(x) >= need {
+                    break;
+                }
+                let goal = match direction {
+                    OptimizationDirection::Maximize => self.lo[x] + need as i64,
+                    OptimizationDirection::Minimize => self.hi[x] - need as i64,
+                };
+                self.solves += 1;
+                if let Some(sol) = sys.push(k, direction, goal) {
+                    self.keep(&sys, &sol);
+                }
+            }
+            if whole {
+                break;
+            }
+        }
+        self.width(x) >= need
+    }
+
+    /// An estimate of the range `x` would have if `extra` were hidden too,
+    /// from the linear relaxation near `x` (a trial for choosing a partner:
+    /// it only guides the choice; `check` certifies it afterwards).
+    pub fn trial(&mut self, f: &mut Figures, x: usize, extra: &[usize]) -> u64 {
+        for &e in extra {
+            f.figs[e].hidden = true;
+        }
+        let sys = System::new(f, component(f, x, NEAR));
+        for &e in extra {
+            f.figs[e].hidden = false;
+        }
+        let k = sys.vars.binary_search(&x).expect("x is in its component");
+        let mut bound = |direction| {
+            self.solves += 1;
+            let (lp, vars) = sys.problem(k, direction, false);
+            lp.solve()
+                .ok()
+                .and_then(|o| o.solution().map(|s| s.var_value(vars[k])))
+        };
+        let hi = bound(OptimizationDirection::Maximize).map_or(self.hi[x], |v| (v + 1e-6).floor() as i64);
+        let lo = bound(OptimizationDirection::Minimize).map_or(self.lo[x], |v| (v - 1e-6).ceil() as i64);
+        hi.max(self.hi[x]).saturating_sub(lo.min(self.lo[x])) as u64
+    }
+
+    /// Every hidden figure that does not (yet) pass.
+    pub fn failing(&mut self, f: &Figures, min_cell: u32) -> Vec<Finding> {
+        let mut out = Vec::new();
+        let mut order: Vec<(u64, usize)> = (0..f.figs.len())
+            .filter(|&i| f.figs[i].hidden)
+            .map(|i| (required_width(f, i, min_cell), i))
+            .filter(|&(w, i)| w > 0 && self.width(i) < w)
+            .collect();
+        // Hardest first: small figures need the widest ranges.
+        order.sort_by_key(|&(w, i)| (std::cmp::Reverse(w), i));
+        for (need, i) in order {
+            if !self.check(f, i, need) {
+                out.push(Finding {
+                    figure: i,
+                    lo: self.lo[i] as u64,
+                    hi: self.hi[i] as u64,
+                    required: need,
+                });
+            }
+        }
+        out
+    }
+
+    /// Tries showing hidden figure `c` again: keeps it shown (and returns
+    /// true) when every hidden figure still passes without it.
+    pub fn try_show(&mut self, f: &mut Figures, c: usize, min_cell: u32) -> bool {
+        f.figs[c].hidden = false;
+        let touched = self.set_valid(c, false);
+        let ok = touched.iter().all(|&i| {
+            !f.figs[i].hidden || {
+                let need = required_width(f, i, min_cell);
+                self.width(i) >= need || self.check(f, i, need)
+            }
+        });
+        if !ok {
+            f.figs[c].hidden = true;
+            self.set_valid(c, true);
+        }
+        ok
+    }
+}
+
+/// Audits every hidden figure from scratch; returns those a reader can
+/// narrow down further than the rule allows.
+pub fn audit(f: &Figures, min_cell: u32) -> Vec<Finding> {
+    Audit::new(f).failing(f, min_cell)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::disclosure::figures::Role;
+
+    /// Two hidden cells in a row whose total is shown: each can be anything
+    /// from 0 to the total, so a pair summing to 8 is safe however small
+    /// each is.
+    #[test]
+    fn a_pair_in_a_shown_sum_ranges_over_the_total() {
+        let mut f = Figures::default();
+        let a = f.push(4, Role::Cell, 0);
+        let b = f.push(4, Role::Cell, 1);
+        let t = f.push(8, Role::Cell, 2);
+        f.sum(t, &[a, b]);
+        f.hide(a);
+        f.hide(b);
+        assert!(audit(&f, 5).is_empty());
+    }
+
+    /// The same pair summing to 2 can only be split 0+2, 1+1 or 2+0: a range
+    /// of 2, which is all there is, so it passes; a lone hidden cell fails.
+    #[test]
+    fn a_lone_hidden_cell_is_pinned() {
+        let mut f = Figures::default();
+        let a = f.push(1, Role::Cell, 0);
+        let b = f.push(1, Role::Cell, 1);
+        let t = f.push(2, Role::Cell, 2);
+        f.sum(t, &[a, b]);
+        f.hide(a);
+        f.hide(b);
+        assert!(audit(&f, 5).is_empty(), "the total caps the range");
+        let mut g = f.clone();
+        g.figs[b].hidden = false;
+        let found = audit(&g, 5);
+        assert_eq!(found.len(), 1);
+        assert_eq!((found[0].lo, found[0].hi), (1, 1));
+    }
+
+    /// A group hidden whole is known by the rules to have 1 to 4 members: a
+    /// partner that lets it take every one of those values is enough, but
+    /// one that leaves only 3 or 4 is not.
+    #[test]
+    fn the_rules_bound_a_group_hidden_whole() {
+        let mut f = Figures::default();
+        let a = f.push(3, Role::Responses, 0);
+        let b = f.push(4, Role::Responses, 1);
+        let all = f.push(7, Role::Responses, 2);
+        f.sum(all, &[a, b]);
+        for i in [a, b] {
+            f.hide(i);
+            f.figs[i].floor = 1;
+            f.figs[i].rule_cap = Some(4);
+        }
+        // a + b = 7 with both in 1..=4: a is 3 or 4.
+        let found = audit(&f, 5);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(required_width(&f, a, 5), 3);
+    }
+}

@@ -1,0 +1,153 @@
+//! Every number a report publishes, and every fact that ties them together.
+//!
+//! The audit does not look at tables one at a time: a reader holds all of a
+//! report's outputs at once, so one hidden figure can be solved with another
+//! table's sums. `Figures` is that whole picture: one entry per published
+//! number (a group's responses, a question's base, a cell, an indicator's
+//! count or base, a text question's "answered" count), and linear relations
+//! between them that any reader can write down from the report and the README
+//! (columns add up to their base, groups add up to All, a base is at most the
+//! group's responses, an indicator is the sum of its answers).
+
+/// What a published number is. The order is the order of preference when a
+/// figure must be hidden to protect another: detail cells go first; a
+/// headline indicator's figures next; a question's base late, as it is the
+/// denominator of every percentage in its column (and, for a question
+/// everyone answered, equal to the group's responses, so hiding it pulls
+/// more in); a group's responses last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Role {
+    /// One option's count in one group.
+    Cell,
+    /// How many in a group answered a free-text question.
+    Answered,
+    /// A headline indicator's count, where it is not a single cell.
+    IndicatorCount,
+    /// A headline indicator's base, where it differs from the question's.
+    IndicatorBase,
+    /// How many in a group answered a question (the percentages' denominator).
+    Base,
+    /// A group's number of responses.
+    Responses,
+}
+
+/// One published number.
+#[derive(Debug, Clone)]
+pub struct Figure {
+    /// The true value.
+    pub value: u64,
+    pub role: Role,
+    /// Column: the group's position in report order; All is the last.
+    pub column: usize,
+    /// A headline figure (an indicator, or the cell an indicator is made of):
+    /// hidden only as a last resort.
+    pub headline: bool,
+    pub hidden: bool,
+    /// What a reader knows without any sum: a listed group has at least one
+    /// response.
+    pub floor: u64,
+    /// What the rules tell a reader about a hidden figure's size: a group
+    /// hidden whole has fewer than min-cell responses.
+    pub rule_cap: Option<u64>,
+}
+
+/// `Σ coef · figure (op) 0`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    Eq,
+    Le,
+}
+
+#[derive(Debug, Clone)]
+pub struct Relation {
+    pub terms: Vec<(usize, i64)>,
+    pub op: Op,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Figures {
+    pub figs: Vec<Figure>,
+    pub rels: Vec<Relation>,
+    /// `upper[i]`: figures that are known to be at least figure `i` (the
+    /// total of a sum `i` is part of, or the larger side of `i <= j`). They
+    /// cap how wide a hidden figure's range can possibly be.
+    pub upper: Vec<Vec<usize>>,
+    /// Relations each figure takes part in.
+    pub member_of: Vec<Vec<usize>>,
+}
+
+impl Figures {
+    pub fn push(&mut self, value: u64, role: Role, column: usize) -> usize {
+        self.figs.push(Figure {
+            value,
+            role,
+            column,
+            headline: false,
+            hidden: false,
+            floor: 0,
+            rule_cap: None,
+        });
+        self.upper.push(Vec::new());
+        self.member_of.push(Vec::new());
+        self.figs.len() - 1
+    }
+
+    fn relate(&mut self, terms: Vec<(usize, i64)>, op: Op) {
+        let r = self.rels.len();
+        for &(i, _) in &terms {
+            if !self.member_of[i].contains(&r) {
+                self.member_of[i].push(r);
+            }
+        }
+        self.rels.push(Relation { terms, op });
+    }
+
+    /// `total = Σ parts`.
+    pub fn sum(&mut self, total: usize, parts: &[usize]) {
+        for &p in parts {
+            self.upper[p].push(total);
+        }
+        let mut terms: Vec<(usize, i64)> = parts.iter().map(|&p| (p, 1)).collect();
+        terms.push((total, -1));
+        self.relate(terms, Op::Eq);
+    }
+
+    /// `small <= large`.
+    pub fn at_most(&mut self, small: usize, large: usize) {
+        self.upper[small].push(large);
+        self.relate(vec![(small, 1), (large, -1)], Op::Le);
+    }
+
+    /// `Σ low <= Σ high`, for facts that are not a plain sum (multi-select:
+    /// the people who ticked an option are at most the sum of each option's).
+    pub fn sum_at_most(&mut self, low: &[(usize, i64)], high: &[(usize, i64)]) {
+        let mut terms: Vec<(usize, i64)> = low.to_vec();
+        terms.extend(high.iter().map(|&(i, c)| (i, -c)));
+        self.relate(terms, Op::Le);
+    }
+
+    pub fn hide(&mut self, i: usize) {
+        self.figs[i].hidden = true;
+    }
+
+    pub fn hidden(&self, i: usize) -> bool {
+        self.figs[i].hidden
+    }
+
+    /// Does the true assignment satisfy every relation? (It must: the
+    /// relations are facts about the data. A failure is a bug in the table
+    /// builder, caught by tests.)
+    pub fn consistent(&self) -> bool {
+        self.rels.iter().all(|r| {
+            let lhs: i64 = r
+                .terms
+                .iter()
+                .map(|&(i, c)| c * self.figs[i].value as i64)
+                .sum();
+            match r.op {
+                Op::Eq => lhs == 0,
+                Op::Le => lhs <= 0,
+            }
+        })
+    }
+}

@@ -1,0 +1,262 @@
+//! The report's tables as `Figures`: every number each output publishes,
+//! with the relations a reader can write down between them, and the primary
+//! suppression (small figures and small groups) applied before the audit.
+
+use super::Policy;
+use super::figures::{Figures, Role};
+use super::suppress::{Cost, protect};
+use crate::analysis::counts::{IndicatorCounts, QuestionCounts};
+use crate::survey::Kind;
+
+/// How one question's answers are shaped, for the relations between cells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// One answer each: a column of cells adds up to its base.
+    OneAnswer,
+    /// Tick all that apply: each cell is at most the base, and the base at
+    /// most the cells' sum.
+    Ticks,
+    /// Free text: only the number who answered is published.
+    Text,
+}
+
+impl Shape {
+    pub fn of(kind: Kind) -> Shape {
+        match kind {
+            Kind::Single | Kind::Likert => Shape::OneAnswer,
+            Kind::Multi => Shape::Ticks,
+            Kind::Text => Shape::Text,
+        }
+    }
+}
+
+/// A question's counts, with their shape, per column (All last).
+pub struct QuestionInput<'a> {
+    pub shape: Shape,
+    pub counts: &'a QuestionCounts,
+}
+
+/// A headline indicator: a share of one question's answers.
+pub struct IndicatorInput<'a> {
+    pub question: usize,
+    /// Options that count (already without those excluded from the base).
+    pub counted: Vec<usize>,
+    /// Options whose people are left out of the base.
+    pub excluded: Vec<usize>,
+    pub counts: &'a IndicatorCounts,
+}
+
+/// Figure indices for one question: `base[j]` ("answered" for text) and
+/// `cells[o][j]`.
+#[derive(Debug, Clone)]
+pub struct QuestionFigs {
+    pub base: Vec<usize>,
+    pub cells: Vec<Vec<usize>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct IndicatorFigs {
+    pub count: Vec<usize>,
+    pub base: Vec<usize>,
+}
+
+/// Everything a report publishes, protected.
+pub struct Published {
+    pub figs: Figures,
+    pub responses: Vec<usize>,
+    pub questions: Vec<QuestionFigs>,
+    pub indicators: Vec<IndicatorFigs>,
+    pub cost: Cost,
+}
+
+impl Published {
+    pub fn shown(&self, i: usize) -> bool {
+        !self.figs.hidden(i)
+    }
+    pub fn value(&self, i: usize) -> u64 {
+        self.figs.figs[i].value
+    }
+}
+
+/// Builds every published table over `columns` (per column, the count slots
+/// it adds up; All last), hides small figures and small groups, and protects
+/// them with the audit.
+pub fn publish(
+    responses: &[u64],
+    columns: &[Vec<usize>],
+    questions: &[QuestionInput],
+    indicators: &[IndicatorInput],
+    policy: &Policy,
+) -> Published {
+    let k = columns.len();
+    let all = k - 1;
+    let at = |v: &[u64], j: usize| -> u64 { columns[j].iter().map(|&s| v[s]).sum() };
+    let mut f = Figures::default();
+
+    let resp: Vec<usize> = (0..k)
+        .map(|j| f.push(at(responses, j), Role::Responses, j))
+        .collect();
+    for &r in &resp {
+        // Groups with no responses are not listed.
+        f.figs[r].floor = 1;
+    }
+    f.sum(resp[all], &resp[..all]);
+
+    let mut qfigs = Vec::new();
+    for q in questions {
+        let role = if q.shape == Shape::Text {
+            Role::Answered
+        } else {
+            Role::Base
+        };
+        let base: Vec<usize> = (0..k)
+            .map(|j| f.push(at(&q.counts.base, j), role, j))
+            .collect();
+        for j in 0..k {
+            f.at_most(base[j], resp[j]);
+        }
+        f.sum(base[all], &base[..all]);
+        let cells: Vec<Vec<usize>> = q
+            .counts
+            .options
+            .iter()
+            .map(|row| (0..k).map(|j| f.push(at(row, j), Role::Cell, j)).collect())
+            .collect();
+        for row in &cells {
+            f.sum(row[all], &row[..all]);
+        }
+        match q.shape {
+            Shape::OneAnswer => {
+                for j in 0..k {
+                    let col: Vec<usize> = cells.iter().map(|r| r[j]).collect();
+                    f.sum(base[j], &col);
+                }
+            }
+            Shape::Ticks => {
+                for j in 0..k {
+                    let col: Vec<(usize, i64)> = cells.iter().map(|r| (r[j], 1)).collect();
+                    for &(c, _) in &col {
+                        f.at_most(c, base[j]);
+                    }
+                    f.sum_at_most(&[(base[j], 1)], &col);
+                }
+            }
+            Shape::Text => {}
+        }
+        qfigs.push(QuestionFigs { base, cells });
+    }
+
+    let mut ifigs = Vec::new();
+    for ind in indicators {
+        let q = &qfigs[ind.question];
+        let shape = questions[ind.question].shape;
+        let cell = |o: usize, j: usize| q.cells[o][j];
+        let base: Vec<usize> = if ind.excluded.is_empty() {
+            q.base.clone()
+        } else {
+            let b: Vec<usize> = (0..k)
+                .map(|j| f.push(at(&ind.counts.base, j), Role::IndicatorBase, j))
+                .collect();
+            for j in 0..k {
+                let excl: Vec<(usize, i64)> =
+                    ind.excluded.iter().map(|&o| (cell(o, j), 1)).collect();
+                if shape == Shape::OneAnswer {
+                    let mut parts = vec![b[j]];
+                    parts.extend(excl.iter().map(|e| e.0));
+                    f.sum(q.base[j], &parts);
+                } else {
+                    // Ticking an excluded option leaves a person out.
+                    f.at_most(b[j], q.base[j]);
+                    for &e in &excl {
+                        f.sum_at_most(&[(b[j], 1), e], &[(q.base[j], 1)]);
+                    }
+                    let mut high = vec![(b[j], 1)];
+                    high.extend(excl);
+                    f.sum_at_most(&[(q.base[j], 1)], &high);
+                }
+            }
+            f.sum(b[all], &b[..all]);
+            b
+        };
+        let single = ind.counted.len() == 1 && (shape == Shape::OneAnswer || ind.excluded.is_empty());
+        let count: Vec<usize> = if single {
+            (0..k).map(|j| cell(ind.counted[0], j)).collect()
+        } else {
+            let c: Vec<usize> = (0..k)
+                .map(|j| f.push(at(&ind.counts.count, j), Role::IndicatorCount, j))
+                .collect();
+            for j in 0..k {
+                let parts: Vec<usize> = ind.counted.iter().map(|&o| cell(o, j)).collect();
+                if shape == Shape::OneAnswer {
+                    f.sum(c[j], &parts);
+                } else {
+                    f.at_most(c[j], base[j]);
+                    let high: Vec<(usize, i64)> = parts.iter().map(|&p| (p, 1)).collect();
+                    f.sum_at_most(&[(c[j], 1)], &high);
+                    let excl: Vec<(usize, i64)> =
+                        ind.excluded.iter().map(|&o| (cell(o, j), 1)).collect();
+                    for &p in &parts {
+                        let mut high = vec![(c[j], 1)];
+                        high.extend(excl.iter().copied());
+                        f.sum_at_most(&[(p, 1)], &high);
+                    }
+                }
+            }
+            f.sum(c[all], &c[..all]);
+            c
+        };
+        for &i in count.iter().chain(&base) {
+            f.figs[i].headline = true;
+        }
+        // An excluded answer's cell is published too, as the question's
+        // base less the indicator's: hiding it costs one of those.
+        if !ind.excluded.is_empty() {
+            for &o in &ind.excluded {
+                for j in 0..k {
+                    f.figs[q.cells[o][j]].headline = true;
+                }
+            }
+        }
+        ifigs.push(IndicatorFigs { count, base });
+    }
+    debug_assert!(f.consistent(), "the published relations hold for the data");
+
+    let mut cost = Cost::default();
+    if policy.suppressing() {
+        primary(&mut f, &resp, policy);
+        cost = protect(&mut f, policy.min_cell);
+        if std::env::var_os("SURVEY_LENS_DEBUG_DISCLOSURE").is_some() {
+            let hidden = f.figs.iter().filter(|g| g.hidden).count();
+            eprintln!("disclosure: {} figures, {hidden} hidden, {cost:?}", f.figs.len());
+        }
+    }
+    Published {
+        figs: f,
+        responses: resp,
+        questions: qfigs,
+        indicators: ifigs,
+        cost,
+    }
+}
+
+/// Hides what is small: every figure from 1 to min-cell − 1, and every
+/// figure of a group with fewer than min-cell responses. The rules say so
+/// publicly, so a reader knows a group hidden whole is that small: that is
+/// recorded as the figure's `rule_cap`, for the audit.
+fn primary(f: &mut Figures, resp: &[usize], policy: &Policy) {
+    let small_columns: Vec<usize> = resp
+        .iter()
+        .filter(|&&r| policy.small(f.figs[r].value))
+        .map(|&r| f.figs[r].column)
+        .collect();
+    for &r in resp {
+        if small_columns.contains(&f.figs[r].column) {
+            f.figs[r].rule_cap = Some(u64::from(policy.min_cell) - 1);
+        }
+    }
+    for i in 0..f.figs.len() {
+        if policy.small(f.figs[i].value) || small_columns.contains(&f.figs[i].column) {
+            f.hide(i);
+        }
+    }
+}
