@@ -129,7 +129,9 @@ pub struct GroupCount {
     pub group: String,
     pub responses: Option<u64>,
     pub suppressed: bool,
-    #[serde(default)]
+    /// Never written since survey-lens 0.2 (a reader must not tell a small
+    /// figure from its partner); read from older files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suppression: Option<String>,
 }
 
@@ -187,9 +189,10 @@ pub struct Cell {
     pub base: Option<u64>,
     pub percent: Option<f64>,
     pub suppressed: bool,
-    /// Why it is hidden: "small" (1 to min_cell-1), "group" (too few in the
-    /// group), "secondary" (so another hidden number cannot be worked out).
-    #[serde(default)]
+    /// Never written since survey-lens 0.2: every hidden figure is `[c]`,
+    /// for whatever reason, so that a small figure cannot be told from its
+    /// partner. Older files said "small", "group" or "secondary".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suppression: Option<String>,
 }
 
@@ -214,7 +217,8 @@ pub struct IndicatorCell {
     /// suppressed, or when the base is 0.
     pub vs_all: Option<String>,
     pub suppressed: bool,
-    #[serde(default)]
+    /// Never written since survey-lens 0.2 (see `Cell::suppression`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suppression: Option<String>,
 }
 

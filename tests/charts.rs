@@ -132,8 +132,8 @@ fn hidden_figures_are_never_drawn_as_values() {
             "heatmap shows {t}, which is not a published figure"
         );
     }
-    // Small or protected cells read "<5" or "*", hatched, never a value.
-    assert!(texts(&svg).iter().any(|t| t.4 == "<5" || t.4 == "*"));
+    // Hidden cells read "[c]", hatched, never a value.
+    assert!(texts(&svg).iter().any(|t| t.4 == "[c]"));
 }
 
 /// A survey with 20 groups and long option and group names.

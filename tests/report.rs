@@ -29,7 +29,7 @@ fn sample_report_has_every_output_and_finds_the_planted_differences() {
             "Lambeth",
             "Lewisham",
             "Southwark",
-            "Cross-borough"
+            "Other or not stated"
         ]
     );
 
@@ -270,8 +270,9 @@ fn suppression_hides_small_counts_and_small_groups() {
     let c = cell(&s, "trained", "All", "Not sure");
     assert_eq!(c["suppressed"], true); // 1 response
     let md = std::fs::read_to_string(dir.path().join("r/report.md")).unwrap();
-    assert!(md.contains("<5"));
-    assert!(md.contains("fewer than 5 people"));
+    assert!(md.contains("[c]"));
+    assert!(md.contains("hidden so that nobody can be identified"));
+    assert!(!md.contains("<5"), "one mark for every hidden figure");
     assert!(!md.contains("Not for publication"));
 }
 

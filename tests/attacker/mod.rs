@@ -481,7 +481,7 @@ pub fn truth(s: &Value) -> BTreeMap<Key, i64> {
 /// The room a hidden figure can possibly have: the true totals it is part
 /// of (its base, its row's All, the group's responses) and, for a group
 /// hidden whole, the rules' 1 to min-cell − 1.
-fn room(k: &Key, truth: &BTreeMap<Key, i64>, n: i64, whole: bool) -> i64 {
+fn room(k: &Key, truth: &BTreeMap<Key, i64>, n: i64, whole: bool, question_of: &BTreeMap<String, String>) -> i64 {
     let get = |k: Key| truth.get(&k).copied().unwrap_or(i64::MAX);
     let (id, g, o) = (k.1.as_str(), k.2.as_str(), k.3.as_str());
     match k.0 {
@@ -490,7 +490,7 @@ fn room(k: &Key, truth: &BTreeMap<Key, i64>, n: i64, whole: bool) -> i64 {
         "base" => get(key("resp", "", g, "")).min(get(key("base", id, "All", ""))),
         "cell" => get(key("base", id, g, "")).min(get(key("cell", id, "All", o))),
         "icount" => get(key("ibase", id, g, "")).min(get(key("icount", id, "All", ""))),
-        "ibase" => get(key("ibase", id, "All", "")),
+        "ibase" => get(key("base", &question_of[id], g, "")).min(get(key("ibase", id, "All", ""))),
         _ => i64::MAX,
     }
 }
@@ -501,6 +501,12 @@ fn room(k: &Key, truth: &BTreeMap<Key, i64>, n: i64, whole: bool) -> i64 {
 /// than the room it has).
 pub fn violations(ranges: &[Range], truth: &BTreeMap<Key, i64>, published: &Value) -> Vec<String> {
     let n = published["disclosure"]["min_cell"].as_i64().unwrap_or(0);
+    let question_of: BTreeMap<String, String> = published["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["id"].as_str().unwrap().to_string(), i["question"].as_str().unwrap().to_string()))
+        .collect();
     let hidden_resp: Vec<Key> = published["responses"]["by_group"]
         .as_array()
         .unwrap()
@@ -526,7 +532,7 @@ pub fn violations(ranges: &[Range], truth: &BTreeMap<Key, i64>, published: &Valu
             } else if v >= n {
                 1
             } else {
-                (n - 1).min(room(&r.key, truth, n, whole))
+                (n - 1).min(room(&r.key, truth, n, whole, &question_of))
             };
             (width < need).then(|| format!("{} = {v}: derivable as {}..{} (needs {need})", r.key, r.lo, r.hi))
         })

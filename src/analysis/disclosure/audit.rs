@@ -197,15 +197,6 @@ impl System {
     /// and bound is skipped; when its answer is already whole, that is the
     /// assignment. Either way the result is checked exactly before use.
     fn push(&self, k: usize, direction: OptimizationDirection, goal: i64) -> Option<Vec<i64>> {
-        let t0 = std::time::Instant::now();
-        let r = self.push_inner(k, direction, goal);
-        if std::env::var_os("SL_TRACE").is_some() {
-            eprintln!("push vars={} rows={} ok={} us={}", self.vars.len(), self.rows.len(), r.is_some(), t0.elapsed().as_micros());
-        }
-        r
-    }
-
-    fn push_inner(&self, k: usize, direction: OptimizationDirection, goal: i64) -> Option<Vec<i64>> {
         let reaches = |v: f64| match direction {
             OptimizationDirection::Maximize => v >= goal as f64 - 1e-6,
             OptimizationDirection::Minimize => v <= goal as f64 + 1e-6,
@@ -244,6 +235,12 @@ impl System {
 
 /// How many hidden figures near the one audited are searched first.
 const NEAR: usize = 40;
+
+/// Ever wider searches around a failing figure. The widest is bounded so
+/// that a report with thousands of hidden figures (dozens of groups hidden
+/// whole) stays quick: a figure that cannot be freed within it is treated as
+/// failing, which can only hide more, never less.
+const WINDOWS: [usize; 3] = [NEAR, 400, 2000];
 
 /// One assignment found: the figures it moves off their true values.
 struct Witness {
@@ -325,12 +322,14 @@ impl Audit {
         self.hi[i] = hi;
     }
 
-    /// Marks the witnesses that move `i` (in)valid; returns the figures
-    /// whose ranges changed.
-    fn set_valid(&mut self, i: usize, valid: bool) -> Vec<usize> {
+    /// Re-reads the validity of the witnesses that move `i` (valid while
+    /// every figure they move is hidden); returns the figures whose ranges
+    /// changed.
+    fn revalidate(&mut self, f: &Figures, i: usize) -> Vec<usize> {
         let ids: Vec<usize> = self.moves[i].clone();
         let mut touched = Vec::new();
         for w in ids {
+            let valid = self.witnesses[w].moved.iter().all(|&(j, _)| f.figs[j].hidden);
             if self.witnesses[w].valid != valid {
                 self.witnesses[w].valid = valid;
                 touched.extend(self.witnesses[w].moved.iter().map(|m| m.0));
@@ -348,7 +347,7 @@ impl Audit {
     /// `need`; keeps every assignment found (they certify its neighbours
     /// too). True when `x` passes.
     pub fn check(&mut self, f: &Figures, x: usize, need: u64) -> bool {
-        for limit in [NEAR, usize::MAX] {
+        for limit in WINDOWS {
             if self.width(x) >= need {
                 return true;
             }
@@ -424,11 +423,40 @@ impl Audit {
         out
     }
 
-    /// Tries showing hidden figure `c` again: keeps it shown (and returns
-    /// true) when every hidden figure still passes without it.
-    pub fn try_show(&mut self, f: &mut Figures, c: usize, min_cell: u32) -> bool {
-        f.figs[c].hidden = false;
-        let touched = self.set_valid(c, false);
+    /// Valid witnesses that do not satisfy the final relations: always 0
+    /// unless the bookkeeping is wrong (a diagnostic, and a test).
+    pub fn broken(&self, f: &Figures) -> usize {
+        self.witnesses
+            .iter()
+            .filter(|w| w.valid)
+            .filter(|w| {
+                let mut x = self.truth.clone();
+                for &(i, v) in &w.moved {
+                    x[i] = v;
+                }
+                w.moved.iter().any(|&(i, _)| !f.figs[i].hidden)
+                    || x.iter().zip(&f.figs).any(|(v, g)| *v < g.floor as i64 || g.rule_cap.is_some_and(|c| *v > c as i64))
+                    || f.rels.iter().any(|r| {
+                        let lhs: i64 = r.terms.iter().map(|&(i, c)| c * x[i]).sum();
+                        match r.op {
+                            Op::Eq => lhs != 0,
+                            Op::Le => lhs > 0,
+                        }
+                    })
+            })
+            .count()
+    }
+
+    /// Tries showing hidden figures `cs` again, together: keeps them shown
+    /// (and returns true) when every hidden figure still passes without
+    /// them.
+    pub fn try_show(&mut self, f: &mut Figures, cs: &[usize], min_cell: u32) -> bool {
+        for &c in cs {
+            f.figs[c].hidden = false;
+        }
+        let mut touched: Vec<usize> = cs.iter().flat_map(|&c| self.revalidate(f, c)).collect();
+        touched.sort_unstable();
+        touched.dedup();
         let ok = touched.iter().all(|&i| {
             !f.figs[i].hidden || {
                 let need = required_width(f, i, min_cell);
@@ -436,8 +464,12 @@ impl Audit {
             }
         });
         if !ok {
-            f.figs[c].hidden = true;
-            self.set_valid(c, true);
+            for &c in cs {
+                f.figs[c].hidden = true;
+            }
+            for &c in cs {
+                self.revalidate(f, c);
+            }
         }
         ok
     }

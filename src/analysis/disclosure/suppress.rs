@@ -47,10 +47,15 @@ const PER_RELATION: usize = 4;
 /// clean-up pass then tries showing each partner again, the most valuable
 /// first, and keeps it shown when the audit still passes.
 pub fn protect(f: &mut Figures, min_cell: u32) -> Cost {
+    protect_audited(f, min_cell).0
+}
+
+/// `protect`, also returning the audit with its certificates.
+pub fn protect_audited(f: &mut Figures, min_cell: u32) -> (Cost, Audit) {
     let mut cost = Cost::default();
     let mut audit = Audit::new(f);
     let mut stuck = vec![false; f.figs.len()];
-    let mut partners: Vec<usize> = Vec::new();
+    let mut partners: Vec<Vec<usize>> = Vec::new();
     loop {
         let findings: Vec<_> = audit
             .failing(f, min_cell)
@@ -82,18 +87,24 @@ pub fn protect(f: &mut Figures, min_cell: u32) -> Cost {
                     helps = Some(k);
                 }
             }
-            match chosen.or(helps).or((!sets.is_empty()).then_some(0)) {
+            let mut sets = sets;
+            let mut pick = chosen.or(helps).or((!sets.is_empty()).then_some(0));
+            if pick.is_none() {
+                // Nothing beside it can be hidden: widen to every shown
+                // figure tied to its component, cheapest first.
+                sets = frontier(f, x.figure, room).into_iter().map(|c| vec![c]).collect();
+                pick = sets
+                    .iter()
+                    .take(TRIALS)
+                    .position(|set| audit.trial(f, x.figure, set) > now)
+                    .or((!sets.is_empty()).then_some(0));
+            }
+            match pick {
                 Some(k) => {
-                    if std::env::var_os("SL_TRACE2").is_some() {
-                        let d = |i: usize| format!("{:?}{}c{}={}{}", f.figs[i].role, if f.figs[i].headline {"H"} else {""}, f.figs[i].column, f.figs[i].value, if f.figs[i].hidden {"*"} else {""});
-                        eprintln!("x {} need {} width {} rels {:?} -> {:?} (chosen {:?} helps {:?} of {})", d(x.figure), x.required, now,
-                            f.member_of[x.figure].iter().map(|&r| f.rels[r].terms.iter().map(|&(i,c)| format!("{c}:{}", d(i))).collect::<Vec<_>>().join(" ")).collect::<Vec<_>>(),
-                            sets[k].iter().map(|&i| d(i)).collect::<Vec<_>>(), chosen, helps, sets.len());
-                    }
                     for &c in &sets[k] {
                         f.hide(c);
-                        partners.push(c);
                     }
+                    partners.push(sets[k].clone());
                 }
                 None => {
                     stuck[x.figure] = true;
@@ -102,21 +113,68 @@ pub fn protect(f: &mut Figures, min_cell: u32) -> Cost {
             }
         }
     }
+    // Sets hidden together are shown again together (a pair in one column
+    // is needed or not as a pair), the most valuable first; then each
+    // figure left on its own.
     let last = last_column(f);
-    partners.sort_by_key(|&i| {
+    let value = |s: &Vec<usize>| {
+        s.iter()
+            .map(|&i| {
+                let g = &f.figs[i];
+                (g.column == last, g.role, g.headline, g.value, i)
+            })
+            .max()
+    };
+    partners.sort_by_key(|s| std::cmp::Reverse(value(s)));
+    for set in &partners {
+        let set: Vec<usize> = set.iter().copied().filter(|&c| f.figs[c].hidden).collect();
+        if set.len() > 1 && audit.try_show(f, &set, min_cell) {
+            cost.undone += set.len();
+        }
+    }
+    let mut singles: Vec<usize> = partners.into_iter().flatten().filter(|&c| f.figs[c].hidden).collect();
+    singles.sort_by_key(|&i| {
         let g = &f.figs[i];
         std::cmp::Reverse((g.column == last, g.role, g.headline, g.value, i))
     });
-    partners.dedup();
-    for c in partners {
-        if audit.try_show(f, c, min_cell) {
+    singles.dedup();
+    for c in singles {
+        if audit.try_show(f, &[c], min_cell) {
             cost.undone += 1;
         } else {
             cost.partners += 1;
         }
     }
     cost.solves = audit.solves;
-    cost
+    debug_assert_eq!(audit.broken(f), 0, "every witness kept fits the final tables");
+    (cost, audit)
+}
+
+/// Shown figures in any relation of `x`'s hidden component, cheapest
+/// first (All's responses excepted: they are published as the number
+/// analysed).
+fn frontier(f: &Figures, x: usize, room: u64) -> Vec<usize> {
+    let last = last_column(f);
+    let mut seen = vec![false; f.figs.len()];
+    let mut stack = vec![x];
+    seen[x] = true;
+    let mut out = Vec::new();
+    while let Some(i) = stack.pop() {
+        for &r in &f.member_of[i] {
+            for &(j, _) in &f.rels[r].terms {
+                if std::mem::replace(&mut seen[j], true) {
+                    continue;
+                }
+                if f.figs[j].hidden {
+                    stack.push(j);
+                } else if !(f.figs[j].role == Role::Responses && f.figs[j].column == last) {
+                    out.push(j);
+                }
+            }
+        }
+    }
+    out.sort_by_key(|&i| (loss(f, i, room, last), i));
+    out
 }
 
 fn last_column(f: &Figures) -> usize {
@@ -209,4 +267,100 @@ fn partner_sets(f: &Figures, x: usize, room: u64) -> Vec<Vec<usize>> {
     });
     sets.dedup();
     sets
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::disclosure::audit::required_width;
+    use crate::sample::Rng;
+
+    /// A one-answer crosstab with bases and an All column: `cells[o][j]`.
+    fn crosstab(counts: &[Vec<u64>]) -> (Figures, Vec<Vec<usize>>) {
+        let mut f = Figures::default();
+        let k = counts[0].len() + 1;
+        let cells: Vec<Vec<usize>> = counts
+            .iter()
+            .map(|r| {
+                let mut row: Vec<u64> = r.clone();
+                row.push(r.iter().sum());
+                row.iter().enumerate().map(|(j, &v)| f.push(v, Role::Cell, j)).collect()
+            })
+            .collect();
+        let base: Vec<usize> = (0..k)
+            .map(|j| {
+                let v = cells.iter().map(|r| f.figs[r[j]].value).sum();
+                f.push(v, Role::Base, j)
+            })
+            .collect();
+        for r in &cells {
+            f.sum(r[k - 1], &r[..k - 1]);
+        }
+        for j in 0..k {
+            let col: Vec<usize> = cells.iter().map(|r| r[j]).collect();
+            f.sum(base[j], &col);
+        }
+        f.sum(base[k - 1], &base[..k - 1]);
+        (f, cells)
+    }
+
+    fn hide_small(f: &mut Figures, n: u64) {
+        for i in 0..f.figs.len() {
+            if (1..n).contains(&f.figs[i].value) {
+                f.hide(i);
+            }
+        }
+    }
+
+    fn assert_protected(f: &Figures, audit: &Audit, n: u32) {
+        assert_eq!(audit.broken(f), 0, "every certificate fits the final table");
+        for i in 0..f.figs.len() {
+            if f.figs[i].hidden {
+                assert!(
+                    audit.width(i) >= required_width(f, i, n),
+                    "figure {i} ({:?}) range {}..{}",
+                    f.figs[i],
+                    audit.lo[i],
+                    audit.hi[i]
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_lone_small_cell_is_protected_by_a_rectangle() {
+        // The 2 in the corner is alone in its row and column.
+        let (mut f, cells) = crosstab(&[vec![2, 10, 12], vec![20, 30, 40], vec![9, 8, 7]]);
+        hide_small(&mut f, 5);
+        let (cost, audit) = protect_audited(&mut f, 5);
+        assert_protected(&f, &audit, 5);
+        assert_eq!(cost.unresolved, 0);
+        // Three partners close the cycle: no more, and none in All.
+        let hidden: Vec<usize> = (0..f.figs.len()).filter(|&i| f.figs[i].hidden).collect();
+        assert_eq!(hidden.len(), 4, "{hidden:?}");
+        assert!(hidden.iter().all(|&i| f.figs[i].column < 3 && f.figs[i].role == Role::Cell));
+        assert!(f.figs[cells[0][0]].hidden);
+    }
+
+    #[test]
+    fn random_tables_are_protected_and_every_certificate_fits() {
+        let mut rng = Rng::new(12);
+        for case in 0..60 {
+            let rows = 2 + rng.below(4) as usize;
+            let groups = 2 + rng.below(5) as usize;
+            let counts: Vec<Vec<u64>> = (0..rows)
+                .map(|_| {
+                    (0..groups)
+                        .map(|_| if rng.chance(0.3) { rng.below(5) } else { rng.below(30) })
+                        .collect()
+                })
+                .collect();
+            let n = if rng.chance(0.5) { 5 } else { 10 };
+            let (mut f, _) = crosstab(&counts);
+            hide_small(&mut f, n);
+            let (cost, audit) = protect_audited(&mut f, n as u32);
+            assert_eq!(cost.unresolved, 0, "case {case}: {counts:?}");
+            assert_protected(&f, &audit, n as u32);
+        }
+    }
 }

@@ -225,6 +225,7 @@ pub fn publish(
     if policy.suppressing() {
         primary(&mut f, &resp, policy);
         cost = protect(&mut f, policy.min_cell);
+        // What protection cost, for tuning (figure counts only, no data).
         if std::env::var_os("SURVEY_LENS_DEBUG_DISCLOSURE").is_some() {
             let hidden = f.figs.iter().filter(|g| g.hidden).count();
             eprintln!("disclosure: {} figures, {hidden} hidden, {cost:?}", f.figs.len());
