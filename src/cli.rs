@@ -46,7 +46,12 @@ pub struct CompareArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Small-number rule for waves given as exports.
-    #[arg(long, default_value_t = 5, value_name = "N", allow_negative_numbers = true)]
+    #[arg(
+        long,
+        default_value_t = 5,
+        value_name = "N",
+        allow_negative_numbers = true
+    )]
     pub min_cell: i64,
     /// Folder for comparison.json and comparison.md.
     #[arg(
@@ -115,7 +120,12 @@ pub struct ReportArgs {
     #[arg(long, short = 'o', value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Hide counts from 1 to N-1 and groups with fewer than N answers. 0 or 1: no suppression (not for publication).
-    #[arg(long, default_value_t = 5, value_name = "N", allow_negative_numbers = true)]
+    #[arg(
+        long,
+        default_value_t = 5,
+        value_name = "N",
+        allow_negative_numbers = true
+    )]
     pub min_cell: i64,
     /// Publish counts rounded to the nearest N (NHS practice is 5); percentages and intervals come from the rounded counts.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(2..))]

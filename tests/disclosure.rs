@@ -21,7 +21,14 @@ fn sel_template() -> toml::Value {
 fn make_sample(dir: &Path, rows: u32, seed: u64) -> std::path::PathBuf {
     let path = dir.join(format!("sample-{rows}-{seed}.csv"));
     bin()
-        .args(["sample", "--rows", &rows.to_string(), "--seed", &seed.to_string(), "-o"])
+        .args([
+            "sample",
+            "--rows",
+            &rows.to_string(),
+            "--seed",
+            &seed.to_string(),
+            "-o",
+        ])
         .arg(&path)
         .assert()
         .success();
@@ -29,7 +36,8 @@ fn make_sample(dir: &Path, rows: u32, seed: u64) -> std::path::PathBuf {
 }
 
 /// True values for the columns `published` shows: a combined group (Other
-/// or not stated) is the sum of the groups it replaced.
+/// or not stated) is the sum of the groups it replaced, and All is the sum
+/// of the groups shown (a small residual group is left out of it).
 fn truth_for(exact: &Value, published: &Value) -> BTreeMap<Key, i64> {
     let mut t = truth(exact);
     let shown = group_names(published);
@@ -45,12 +53,28 @@ fn truth_for(exact: &Value, published: &Value) -> BTreeMap<Key, i64> {
             *t.entry(k).or_insert(0) += v;
         }
     }
+    let all: Vec<(Key, i64)> = t
+        .iter()
+        .filter(|(k, _)| k.2 == "All")
+        .map(|(k, _)| {
+            let sum = shown
+                .iter()
+                .map(|g| t[&Key(k.0, k.1.clone(), g.clone(), k.3.clone())])
+                .sum();
+            (k.clone(), sum)
+        })
+        .collect();
+    t.extend(all);
     t
 }
 
 fn attack_report(input: &Path, dir: &Path, args: &[&str]) -> (Vec<String>, usize) {
     let tag = args.join("_").replace('-', "");
-    let published = report(&[input], &dir.join(format!("p{tag}")), &[&["--quiet", "--format", "json"], args].concat());
+    let published = report(
+        &[input],
+        &dir.join(format!("p{tag}")),
+        &[&["--quiet", "--format", "json"], args].concat(),
+    );
     let exact = report(
         &[input],
         &dir.join(format!("e{tag}")),
@@ -73,7 +97,11 @@ fn the_attacker_catches_the_leaks_of_survey_lens_0_1() {
         &["--quiet", "--format", "json", "--min-cell", "0"],
     );
     let t = truth(&exact);
-    let found = violations(&attacker::attack_checked(&old, &sel_template(), true, Some(&t)), &t, &old);
+    let found = violations(
+        &attacker::attack_checked(&old, &sel_template(), true, Some(&t)),
+        &t,
+        &old,
+    );
     assert!(
         found.len() >= 3,
         "0.1 leaked: the attacker must find it ({found:?})"
@@ -119,7 +147,11 @@ fn the_attacker_catches_primary_suppression_alone() {
             }
         }
     }
-    let found = violations(&attack(&weak, &sel_template(), false), &truth(&exact), &weak);
+    let found = violations(
+        &attack(&weak, &sel_template(), false),
+        &truth(&exact),
+        &weak,
+    );
     assert!(found.len() > 10, "{found:?}");
 }
 
@@ -159,8 +191,16 @@ fn no_hidden_figure_can_be_narrowed_down() {
         }
     }
     println!("hidden figures attacked: {checked}");
-    assert!(checked > 500, "the inputs must exercise suppression ({checked})");
-    assert!(failures.is_empty(), "{} leaks:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        checked > 500,
+        "the inputs must exercise suppression ({checked})"
+    );
+    assert!(
+        failures.is_empty(),
+        "{} leaks:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -206,7 +246,11 @@ fn hides_only_what_it_must() {
             .arg(&input)
             .assert()
             .success();
-        let p = report(&[&input], &dir.path().join(format!("p{rows}")), &["--quiet", "--format", "json"]);
+        let p = report(
+            &[&input],
+            &dir.path().join(format!("p{rows}")),
+            &["--quiet", "--format", "json"],
+        );
         let e = report(
             &[&input],
             &dir.path().join(format!("e{rows}")),
@@ -214,7 +258,9 @@ fn hides_only_what_it_must() {
         );
         let (over, total) = over_hidden(&p, &e);
         let share = 100.0 * over as f64 / total as f64;
-        println!("sample --rows {rows}: {over} of {total} detail cells hidden though not small ({share:.1}%)");
+        println!(
+            "sample --rows {rows}: {over} of {total} detail cells hidden though not small ({share:.1}%)"
+        );
         // Issue 12 asks for at most 4%; this guards against regressions
         // from what the greedy choice of partners achieves today (~11-12%).
         assert!(share <= 15.0, "{share:.1}% over-hidden at {rows} rows");
@@ -242,7 +288,10 @@ fn residual_groups_are_combined_before_anything_is_hidden() {
     let dir = tempfile::tempdir().unwrap();
     let s = report(&[&sample()], &dir.path().join("r"), &["--quiet"]);
     let names = group_names(&s);
-    assert!(names.contains(&"Other or not stated".to_string()), "{names:?}");
+    assert!(
+        names.contains(&"Other or not stated".to_string()),
+        "{names:?}"
+    );
     assert!(!names.contains(&"Not stated".to_string()));
     assert!(!names.contains(&"Cross-borough".to_string()));
     let merged = s["responses"]["by_group"]
@@ -253,7 +302,11 @@ fn residual_groups_are_combined_before_anything_is_hidden() {
         .unwrap();
     assert!(merged["responses"].as_u64().unwrap() >= 5);
     // With suppression off, nothing is combined.
-    let open = report(&[&sample()], &dir.path().join("o"), &["--quiet", "--min-cell", "0"]);
+    let open = report(
+        &[&sample()],
+        &dir.path().join("o"),
+        &["--quiet", "--min-cell", "0"],
+    );
     assert!(group_names(&open).contains(&"Not stated".to_string()));
 }
 
@@ -277,7 +330,13 @@ fn every_output_hides_the_same_numbers_with_one_mark() {
             .map(Result::unwrap)
             .zip(q["cells"].as_array().unwrap())
         {
-            assert_eq!(row[3].is_empty(), c["count"].is_null(), "{} {:?}", q["id"], row);
+            assert_eq!(
+                row[3].is_empty(),
+                c["count"].is_null(),
+                "{} {:?}",
+                q["id"],
+                row
+            );
             assert_eq!(&row[6] == "true", c["suppressed"] == true);
             // No reason is published, and no percentage beside a hidden figure.
             assert!(c.get("suppression").is_none_or(Value::is_null));
@@ -290,7 +349,10 @@ fn every_output_hides_the_same_numbers_with_one_mark() {
     assert!(hidden > 0);
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(md.contains("[c]"));
-    assert!(!md.contains("<5") && !md.contains("| * |"), "one mark for every hidden figure");
+    assert!(
+        !md.contains("<5") && !md.contains("| * |"),
+        "one mark for every hidden figure"
+    );
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("<abbr title=\"hidden so that nobody can be identified"));
 }
@@ -298,12 +360,20 @@ fn every_output_hides_the_same_numbers_with_one_mark() {
 #[test]
 fn rounding_rounds_every_derived_figure() {
     let dir = tempfile::tempdir().unwrap();
-    let rounded = report(&[&sample()], &dir.path().join("b"), &["--quiet", "--round", "5"]);
+    let rounded = report(
+        &[&sample()],
+        &dir.path().join("b"),
+        &["--quiet", "--round", "5"],
+    );
     assert_eq!(rounded["disclosure"]["round"], 5);
     let mut seen = 0;
     for q in rounded["questions"].as_array().unwrap() {
         for c in q["cells"].as_array().unwrap() {
-            if let (Some(n), Some(b), Some(p)) = (c["count"].as_u64(), c["base"].as_u64(), c["percent"].as_f64()) {
+            if let (Some(n), Some(b), Some(p)) = (
+                c["count"].as_u64(),
+                c["base"].as_u64(),
+                c["percent"].as_f64(),
+            ) {
                 assert_eq!(n % 5, 0);
                 assert_eq!(b % 5, 0);
                 let expect = (1000.0 * n as f64 / b as f64).round() / 10.0;
@@ -315,7 +385,10 @@ fn rounding_rounds_every_derived_figure() {
     assert!(seen > 50);
     for i in rounded["indicators"].as_array().unwrap() {
         for c in i["cells"].as_array().unwrap() {
-            if let Some([lo, hi]) = c["ci95"].as_array().map(|a| [a[0].as_f64().unwrap(), a[1].as_f64().unwrap()]) {
+            if let Some([lo, hi]) = c["ci95"]
+                .as_array()
+                .map(|a| [a[0].as_f64().unwrap(), a[1].as_f64().unwrap()])
+            {
                 assert_eq!(lo, (lo * 10.0).round() / 10.0);
                 assert_eq!(hi, (hi * 10.0).round() / 10.0);
             }
@@ -340,7 +413,10 @@ fn bad_disclosure_options_are_clear_errors() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.contains("--min-cell") && err.contains("found -1"), "{err}");
+    assert!(
+        err.contains("--min-cell") && err.contains("found -1"),
+        "{err}"
+    );
     assert!(!dir.path().join("r").exists());
 
     let template = String::from_utf8(bin().arg("template").output().unwrap().stdout)
@@ -358,14 +434,21 @@ fn bad_disclosure_options_are_clear_errors() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.contains("group.residual") && err.contains("Croydon"), "{err}");
+    assert!(
+        err.contains("group.residual") && err.contains("Croydon"),
+        "{err}"
+    );
 }
 
 #[test]
 fn notes_do_not_give_away_hidden_groups() {
     // messy.csv has answers to the group question that match no borough.
     let dir = tempfile::tempdir().unwrap();
-    let s = report(&[&fixture("messy.csv")], &dir.path().join("r"), &["--quiet"]);
+    let s = report(
+        &[&fixture("messy.csv")],
+        &dir.path().join("r"),
+        &["--quiet"],
+    );
     for d in s["data_quality"].as_array().unwrap() {
         if d["kind"] == "unrecognised_group" || d["kind"] == "answer_counted_as_other" {
             assert!(d["count"].is_null(), "{d}");
@@ -374,7 +457,11 @@ fn notes_do_not_give_away_hidden_groups() {
             assert!(!m.contains("Hackney"), "no raw values: {d}");
         }
     }
-    let open = report(&[&fixture("messy.csv")], &dir.path().join("o"), &["--quiet", "--min-cell", "0"]);
+    let open = report(
+        &[&fixture("messy.csv")],
+        &dir.path().join("o"),
+        &["--quiet", "--min-cell", "0"],
+    );
     assert!(
         open["data_quality"]
             .as_array()
@@ -398,13 +485,26 @@ fn the_disclosure_rule_is_recorded_and_the_opt_out_is_loud() {
             .contains("Counts from 1 to 4 are hidden")
     );
     let md = std::fs::read_to_string(dir.path().join("a/report.md")).unwrap();
-    assert!(md.contains("Counts from 1 to 4 are hidden"), "the method note states the rule");
+    assert!(
+        md.contains("Counts from 1 to 4 are hidden"),
+        "the method note states the rule"
+    );
 
-    let open = report(&[&sample()], &dir.path().join("b"), &["--quiet", "--min-cell", "0"]);
+    let open = report(
+        &[&sample()],
+        &dir.path().join("b"),
+        &["--quiet", "--min-cell", "0"],
+    );
     assert_eq!(open["disclosure"]["safe_to_publish"], false);
-    assert_eq!(open["disclosure"]["banner"], "Not for publication: small numbers not suppressed");
+    assert_eq!(
+        open["disclosure"]["banner"],
+        "Not for publication: small numbers not suppressed"
+    );
     for f in ["report.md", "report.html"] {
         let text = std::fs::read_to_string(dir.path().join("b").join(f)).unwrap();
-        assert!(text.contains("Not for publication: small numbers not suppressed"), "{f}");
+        assert!(
+            text.contains("Not for publication: small numbers not suppressed"),
+            "{f}"
+        );
     }
 }

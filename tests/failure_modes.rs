@@ -329,7 +329,20 @@ fn a_cell_far_from_the_table_does_not_exhaust_memory() {
     );
     assert!(err.contains("a value to the right of the table"), "{err}");
 
+    // Three responses: below --min-cell, so nothing could be published...
     let (code, err) = run(&fixture("xlsx/formatted-far-away.xlsx"), dir.path(), &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("fewer than --min-cell 5") && err.contains("--min-cell 0"),
+        "{err}"
+    );
+    assert!(!dir.path().join("out").exists(), "no half-written report");
+    // ...so read them unsuppressed.
+    let (code, err) = run(
+        &fixture("xlsx/formatted-far-away.xlsx"),
+        dir.path(),
+        &["--min-cell", "0"],
+    );
     assert_eq!(code, 0, "{err}");
     let s = read_json(&dir.path().join("out/summary.json"));
     assert_eq!(s["responses"]["analysed"], 3);

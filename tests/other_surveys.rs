@@ -35,7 +35,17 @@ fn wellbeing_sample_end_to_end_with_its_own_template() {
         "Primary care staff wellbeing pulse, October 2026"
     );
     assert_eq!(s["group_label"], "PCN");
-    assert_eq!(s["responses"]["analysed"], 180);
+    // 3 of 180 gave no PCN: too few to show, so left out of every figure.
+    assert_eq!(s["responses"]["read"], 180);
+    assert_eq!(s["responses"]["analysed"], 177);
+    let note = s["data_quality"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["kind"] == "residual_group_left_out")
+        .expect("the left-out responses are reported");
+    assert_eq!(note["count"], 3);
+    assert!(!group_names(&s).contains(&"Not stated".to_string()));
     let groups = group_names(&s);
     assert_eq!(
         &groups[..6],
@@ -57,9 +67,23 @@ fn wellbeing_sample_end_to_end_with_its_own_template() {
         indicator(&s, "burnt_out", "North Bexley PCN")["vs_all"],
         "worse"
     );
-    // ", "-joined checkboxes with a comma inside an option.
+    // ", "-joined checkboxes with a comma inside an option, counted over
+    // every response (unsuppressed, so none is left out).
+    let every = report(
+        &[&root("samples/staff-wellbeing.csv")],
+        &dir.path().join("every"),
+        &[
+            "--quiet",
+            "--format",
+            "json",
+            "--min-cell",
+            "0",
+            "--config",
+            cfg.to_str().unwrap(),
+        ],
+    );
     let flex = cell(
-        &s,
+        &every,
         "supports",
         "All",
         "Flexible working, including compressed hours",
@@ -122,7 +146,17 @@ fn init_writes_a_template_that_report_runs_on_as_it_stands() {
         &dir.path().join("r"),
         &["--quiet", "--config", cfg.to_str().unwrap()],
     );
-    assert_eq!(s["responses"]["analysed"], 180);
+    // 3 of 180 gave no PCN: too few to show, so left out of every figure.
+    assert_eq!(s["responses"]["read"], 180);
+    assert_eq!(s["responses"]["analysed"], 177);
+    let note = s["data_quality"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["kind"] == "residual_group_left_out")
+        .expect("the left-out responses are reported");
+    assert_eq!(note["count"], 3);
+    assert!(!group_names(&s).contains(&"Not stated".to_string()));
     assert_eq!(s["group_label"], "PCN");
     let burnt = s["indicators"]
         .as_array()
@@ -159,7 +193,18 @@ fn init_works_on_every_platform_shape_of_the_sel_survey() {
             &dir.path().join(f),
             &["--quiet", "--config", cfg.to_str().unwrap()],
         );
-        assert_eq!(s["responses"]["analysed"], 60, "{f}");
+        // 60 responses, less any with no usable borough, too few to show.
+        let left_out = s["data_quality"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["kind"] == "residual_group_left_out")
+            .map_or(0, |d| d["count"].as_u64().unwrap());
+        assert_eq!(
+            s["responses"]["analysed"].as_u64().unwrap() + left_out,
+            60,
+            "{f}"
+        );
     }
 }
 

@@ -256,19 +256,23 @@ fn suppression_hides_small_counts_and_small_groups() {
     assert_eq!(c["count"], Value::Null);
     assert_eq!(c["base"], Value::Null);
     assert_eq!(question(&s, "trained")["answered"]["Lambeth"], Value::Null);
-    // All has 7 answers; "Yes" is 4, below 5: hidden, the base is shown.
-    let c = cell(&s, "trained", "All", "Yes");
-    assert_eq!(
-        (
-            c["suppressed"].as_bool(),
-            c["count"].as_u64(),
-            c["base"].as_u64()
-        ),
-        (Some(true), None, Some(7))
+    // Cross-borough (1), Not stated (1) and Other (1) combined are still
+    // fewer than 5: they are left out of every figure, All included.
+    assert_eq!(s["responses"]["analysed"], 5);
+    assert!(
+        !group_names(&s)
+            .iter()
+            .any(|g| g == "Other or not stated" || g == "Not stated")
     );
-    // Zero is not a small number.
-    let c = cell(&s, "trained", "All", "Not sure");
-    assert_eq!(c["suppressed"], true); // 1 response
+    let left = s["data_quality"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["kind"] == "residual_group_left_out")
+        .unwrap();
+    assert_eq!(left["count"], 3);
+    // All's "Yes" is 3 of 5: small, hidden.
+    assert_eq!(cell(&s, "trained", "All", "Yes")["count"], Value::Null);
     let md = std::fs::read_to_string(dir.path().join("r/report.md")).unwrap();
     assert!(md.contains("[c]"));
     assert!(md.contains("hidden so that nobody can be identified"));

@@ -79,16 +79,27 @@ struct IndicatorPlan {
 }
 
 /// The report's columns: each a list of count slots added together, the
-/// name shown for it, All last. Residual groups (Not stated, Other and the
-/// template's `residual` list) are combined into one column when any of
-/// them is small and there is more than one.
-fn columns(template: &Template, coded: &Coded, c: &Counts, p: &Policy) -> (Vec<Vec<usize>>, Vec<String>) {
+/// name shown for it, All last; and how many responses were left out.
+///
+/// Residual groups (Not stated, Other and the template's `residual` list) are
+/// combined into one column when any of them is small and there is more than
+/// one. A residual column that is still small is left out of the report
+/// altogether, All included: it is nobody's group, and publishing it, even
+/// hidden, would cost a real group its figures (All minus the groups would
+/// give it back unless another group's size were hidden too). A data-quality
+/// note says how many were left out: that number is about people who gave no
+/// usable group, and none of their answers is in any figure.
+fn columns(
+    template: &Template,
+    coded: &Coded,
+    c: &Counts,
+    p: &Policy,
+) -> (Vec<Vec<usize>>, Vec<String>, u64) {
     let all_slot = coded.group_names.len();
     let g = &template.group;
     let residual = |slot: usize| {
         let name = &coded.group_names[slot];
-        slot >= g.values.len()
-            || g.residual.iter().any(|r| key(r) == key(name))
+        slot >= g.values.len() || g.residual.iter().any(|r| key(r) == key(name))
     };
     let present: Vec<usize> = (0..all_slot).filter(|&s| c.responses[s] > 0).collect();
     let residuals: Vec<usize> = present.iter().copied().filter(|&s| residual(s)).collect();
@@ -96,22 +107,32 @@ fn columns(template: &Template, coded: &Coded, c: &Counts, p: &Policy) -> (Vec<V
         && !g.merged.trim().is_empty()
         && residuals.len() > 1
         && residuals.iter().any(|&s| p.small(c.responses[s]));
-    let mut cols: Vec<Vec<usize>> = Vec::new();
-    let mut names: Vec<String> = Vec::new();
+    let mut cols: Vec<(Vec<usize>, String)> = Vec::new();
     for &s in &present {
         if merge && residuals.contains(&s) {
             continue;
         }
-        cols.push(vec![s]);
-        names.push(coded.group_names[s].clone());
+        cols.push((vec![s], coded.group_names[s].clone()));
     }
     if merge {
-        cols.push(residuals);
-        names.push(g.merged.clone());
+        cols.push((residuals.clone(), g.merged.clone()));
     }
-    cols.push(vec![all_slot]);
+    let size = |slots: &[usize]| -> u64 { slots.iter().map(|&s| c.responses[s]).sum() };
+    let (kept, dropped): (Vec<_>, Vec<_>) = cols.into_iter().partition(|(slots, _)| {
+        !(p.suppressing() && slots.iter().all(|s| residuals.contains(s)) && p.small(size(slots)))
+    });
+    let left_out: u64 = dropped.iter().map(|(slots, _)| size(slots)).sum();
+    let all: Vec<usize> = if left_out == 0 {
+        vec![all_slot]
+    } else {
+        kept.iter()
+            .flat_map(|(slots, _)| slots.iter().copied())
+            .collect()
+    };
+    let (mut slots, mut names): (Vec<Vec<usize>>, Vec<String>) = kept.into_iter().unzip();
+    slots.push(all);
     names.push(ALL.to_string());
-    (cols, names)
+    (slots, names, left_out)
 }
 
 /// Data-quality notes that would give away hidden figures (the size of a
@@ -169,7 +190,7 @@ pub fn analyse(
             policy.min_cell
         );
     }
-    let (cols, names) = columns(template, &coded, &c, &policy);
+    let (cols, names, left_out) = columns(template, &coded, &c, &policy);
     let all = cols.len() - 1;
 
     let qs: Vec<&Question> = template.analysed_questions().collect();
@@ -264,7 +285,15 @@ pub fn analyse(
                 kind: q.kind.as_str().into(),
                 section: q.section.clone(),
                 options: q.options.clone(),
-                quotes: pick_quotes(&coded, qi, &cols, &names, &pub_, qf.base.as_slice(), &policy),
+                quotes: pick_quotes(
+                    &coded,
+                    qi,
+                    &cols,
+                    &names,
+                    &pub_,
+                    qf.base.as_slice(),
+                    &policy,
+                ),
                 answered,
                 cells,
             }
@@ -278,11 +307,20 @@ pub fn analyse(
         .map(|(ind, inf)| {
             let shown = |j: usize| pub_.shown(inf.count[j]) && pub_.shown(inf.base[j]);
             let rate = |j: usize| {
-                let (n, b) = (policy.publish(pub_.value(inf.count[j])), policy.publish(pub_.value(inf.base[j])));
+                let (n, b) = (
+                    policy.publish(pub_.value(inf.count[j])),
+                    policy.publish(pub_.value(inf.base[j])),
+                );
                 (n.min(b), b)
             };
             let all_pct = shown(all)
-                .then(|| percent(pub_.value(inf.count[all]), pub_.value(inf.base[all]), &policy))
+                .then(|| {
+                    percent(
+                        pub_.value(inf.count[all]),
+                        pub_.value(inf.base[all]),
+                        &policy,
+                    )
+                })
                 .flatten();
             let cells = names
                 .iter()
@@ -291,7 +329,8 @@ pub fn analyse(
                     let ci = shown(j)
                         .then(|| {
                             let (n, b) = rate(j);
-                            wilson(n, b, Z95).map(|(l, h)| [tidy(100.0 * l, &policy), tidy(100.0 * h, &policy)])
+                            wilson(n, b, Z95)
+                                .map(|(l, h)| [tidy(100.0 * l, &policy), tidy(100.0 * h, &policy)])
                         })
                         .flatten();
                     let vs_all = match (j == all, ci, all_pct) {
@@ -303,7 +342,9 @@ pub fn analyse(
                         count: figure(inf.count[j]),
                         base: figure(inf.base[j]),
                         percent: shown(j)
-                            .then(|| percent(pub_.value(inf.count[j]), pub_.value(inf.base[j]), &policy))
+                            .then(|| {
+                                percent(pub_.value(inf.count[j]), pub_.value(inf.base[j]), &policy)
+                            })
                             .flatten(),
                         ci95: ci,
                         vs_all: vs_all.map(str::to_string),
@@ -325,7 +366,20 @@ pub fn analyse(
 
     let read = inputs.iter().map(|i| i.rows).sum();
     let incomplete_excluded = inputs.iter().map(|i| i.incomplete_excluded).sum();
-    let analysed = c.responses[all_slot];
+    let analysed = c.responses[all_slot] - left_out;
+    let mut data_quality = safe_notes(&coded.notes, &policy);
+    if left_out > 0 {
+        data_quality.push(DataQuality {
+            kind: "residual_group_left_out".into(),
+            message: format!(
+                "{} no usable {} (blank or not recognised): too few to show as a group of their own, so they \
+                 are left out of every figure, All included.",
+                crate::normalise::plural(left_out, "response gave", "responses gave"),
+                crate::normalise::text::lower_first(&template.group.label)
+            ),
+            count: Some(left_out),
+        });
+    }
     Ok(Summary {
         schema: SCHEMA.into(),
         title: template.title.clone(),
@@ -354,7 +408,7 @@ pub fn analyse(
             .collect(),
         questions,
         indicators,
-        data_quality: safe_notes(&coded.notes, &policy),
+        data_quality,
         wave: coded.quarter.clone(),
         change: None,
     })
@@ -381,7 +435,9 @@ fn pick_quotes(
     };
     let all = cols.len() - 1;
     let publishable = |code: u32| -> Option<usize> {
-        let j = cols[..all].iter().position(|c| c.contains(&(code as usize)))?;
+        let j = cols[..all]
+            .iter()
+            .position(|c| c.contains(&(code as usize)))?;
         let ok = pub_.shown(pub_.responses[j])
             && pub_.shown(answered[j])
             && !policy.small(pub_.value(answered[j]))

@@ -94,8 +94,7 @@ pub fn run(args: TrendArgs) -> Result<()> {
                             .find(|i| i.id == *id)
                             .and_then(|i| i.cell(g));
                         vec![Span::Mark(
-                            cell.map(|c| indicator_text(c))
-                                .unwrap_or_else(|| "–".into()),
+                            cell.map(indicator_text).unwrap_or_else(|| "–".into()),
                         )]
                     }))
                     .collect()

@@ -9,8 +9,8 @@ use crate::normalise::plural;
 use crate::normalise::text::lower_first;
 use crate::render::charts::Chart;
 use crate::render::{
-    CONFIDENTIAL, CONFIDENTIAL_MEANS, NOT_APPLICABLE, NOT_APPLICABLE_MEANS, cell_text, describe_input, flag, indicator_text, pct,
-    suppressing,
+    CONFIDENTIAL, CONFIDENTIAL_MEANS, NOT_APPLICABLE, NOT_APPLICABLE_MEANS, cell_text,
+    describe_input, flag, indicator_text, pct, suppressing,
 };
 use crate::summary::{ALL, Comparison, QuestionSummary, Summary};
 
@@ -432,11 +432,7 @@ fn responses_by_group(s: &Summary) -> Section {
                 mark(n.to_string()),
                 mark(pct(100.0 * n as f64 / total.max(1) as f64)),
             ],
-            None => vec![
-                group_head(&g.group),
-                mark(CONFIDENTIAL),
-                vec![],
-            ],
+            None => vec![group_head(&g.group), mark(CONFIDENTIAL), vec![]],
         })
         .collect();
     let label = lower_first(&s.group_label);
@@ -488,13 +484,10 @@ fn question(s: &Summary, q: &QuestionSummary) -> Vec<Block> {
         .iter()
         .map(|opt| {
             std::iter::once(text(opt))
-                .chain(s.groups_and_all().map(|g| {
-                    mark(
-                        q.cell(g, opt)
-                            .map(|c| cell_text(c))
-                            .unwrap_or_default(),
-                    )
-                }))
+                .chain(
+                    s.groups_and_all()
+                        .map(|g| mark(q.cell(g, opt).map(cell_text).unwrap_or_default())),
+                )
                 .collect()
         })
         .collect();

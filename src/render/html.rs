@@ -12,17 +12,21 @@ use crate::summary::Summary;
 /// Our own marks (`[c]`, `[z]`) explained on hover and to screen readers,
 /// as the GSS guidance asks. Applied to escaped text of our own notation only.
 fn abbreviate(escaped: &str) -> String {
-    use crate::render::{
-        CONFIDENTIAL, CONFIDENTIAL_MEANS, NOT_APPLICABLE, NOT_APPLICABLE_MEANS,
-    };
+    use crate::render::{CONFIDENTIAL, CONFIDENTIAL_MEANS, NOT_APPLICABLE, NOT_APPLICABLE_MEANS};
     escaped
         .replace(
             CONFIDENTIAL,
-            &format!("<abbr title=\"{}\">{CONFIDENTIAL}</abbr>", esc(CONFIDENTIAL_MEANS)),
+            &format!(
+                "<abbr title=\"{}\">{CONFIDENTIAL}</abbr>",
+                esc(CONFIDENTIAL_MEANS)
+            ),
         )
         .replace(
             NOT_APPLICABLE,
-            &format!("<abbr title=\"{}\">{NOT_APPLICABLE}</abbr>", esc(NOT_APPLICABLE_MEANS)),
+            &format!(
+                "<abbr title=\"{}\">{NOT_APPLICABLE}</abbr>",
+                esc(NOT_APPLICABLE_MEANS)
+            ),
         )
 }
 

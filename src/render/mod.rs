@@ -28,8 +28,7 @@ pub const CONFIDENTIAL: &str = "[c]";
 pub const NOT_APPLICABLE: &str = "[z]";
 
 /// What each mark means, in plain words (legends, HTML `<abbr>` titles).
-pub const CONFIDENTIAL_MEANS: &str =
-    "hidden so that nobody can be identified: it is small, or it would let a small number be worked out";
+pub const CONFIDENTIAL_MEANS: &str = "hidden so that nobody can be identified: it is small, or it would let a small number be worked out";
 pub const NOT_APPLICABLE_MEANS: &str = "does not apply: nobody in this group answered";
 
 /// Text of one crosstab cell: `12 (34%)`, `[c]`, `12` when the base is

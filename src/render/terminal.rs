@@ -59,7 +59,7 @@ pub fn headline(s: &Summary, width: u16, color: bool) -> String {
     out.push_str("worse/better: the group's 95% interval lies wholly on one side of All.");
     if s.min_cell > 1 {
         out.push_str(&format!(
-            "\n{CONFIDENTIAL}: {CONFIDENTIAL_MEANS}; {NOT_APPLICABLE}: {NOT_APPLICABLE_MEANS}."
+            "\n{CONFIDENTIAL}: {CONFIDENTIAL_MEANS}.\n{NOT_APPLICABLE}: {NOT_APPLICABLE_MEANS}."
         ));
     }
     out.push('\n');

@@ -57,12 +57,14 @@ enum Term {
     Var(usize),
 }
 
+type Row = (Vec<(usize, f64)>, f64, ComparisonOp);
+
 struct Model {
     names: Vec<String>,
     keys: Vec<Key>,
     bounds: Vec<(i64, i64)>,
     /// `Σ coef · var + constant (op) 0`.
-    rows: Vec<(Vec<(usize, f64)>, f64, ComparisonOp)>,
+    rows: Vec<Row>,
     figures: BTreeMap<Key, Term>,
     hidden: Vec<(Key, usize)>,
     big: i64,
@@ -219,10 +221,10 @@ pub fn attack_checked(
         }
     };
     let note = |m: &Model, t: Term, secondary: bool, binaries: &mut Vec<(usize, i64)>| {
-        if let (Term::Var(i), true) = (t, secondary) {
-            if m.hidden.iter().any(|h| h.1 == i) {
-                binaries.push((i, n));
-            }
+        if let (Term::Var(i), true) = (t, secondary)
+            && m.hidden.iter().any(|h| h.1 == i)
+        {
+            binaries.push((i, n));
         }
     };
 
@@ -232,13 +234,21 @@ pub fn attack_checked(
         .iter()
         .map(|g| {
             let (h, sec) = hint(&g["suppression"], 1);
-            let t = m.figure(key("resp", "", g["group"].as_str().unwrap(), ""), &g["responses"], round, h);
+            let t = m.figure(
+                key("resp", "", g["group"].as_str().unwrap(), ""),
+                &g["responses"],
+                round,
+                h,
+            );
             note(&m, t, sec, &mut binaries);
             t
         })
         .collect();
     m.sum(resp[all], &resp[..all]);
-    m.row(&[(resp[all], 1.0), (Term::Known(analysed), -1.0)], ComparisonOp::Eq);
+    m.row(
+        &[(resp[all], 1.0), (Term::Known(analysed), -1.0)],
+        ComparisonOp::Eq,
+    );
 
     let qdefs: BTreeMap<String, &Value> = s["questions"]
         .as_array()
@@ -270,7 +280,11 @@ pub fn attack_checked(
             } else {
                 &cell_of(g, &opts[0])["suppression"]
             };
-            let h = if old_marks && why == "group" { (1, n - 1) } else { (0, big) };
+            let h = if old_marks && why == "group" {
+                (1, n - 1)
+            } else {
+                (0, big)
+            };
             base.push(m.figure(key("base", id, g, ""), &q["answered"][g], round, h));
         }
         for j in 0..k {
@@ -288,9 +302,19 @@ pub fn attack_checked(
                     let j = cols.iter().position(|x| x == g).unwrap();
                     // 0.1 marked a whole group hidden as a partner
                     // `secondary`, small cells and all.
-                    note(&m, t, sec && matches!(resp[j], Term::Known(_)), &mut binaries);
+                    note(
+                        &m,
+                        t,
+                        sec && matches!(resp[j], Term::Known(_)),
+                        &mut binaries,
+                    );
                     row.push(t);
-                    side_channel(&mut m, t, base[cols.iter().position(|x| x == g).unwrap()], &c["percent"]);
+                    side_channel(
+                        &mut m,
+                        t,
+                        base[cols.iter().position(|x| x == g).unwrap()],
+                        &c["percent"],
+                    );
                 }
                 m.sum(row[all], &row[..all]);
                 cells.push(row);
@@ -332,7 +356,9 @@ pub fn attack_checked(
             .map(|o| norm(o.as_str().unwrap()))
             .collect();
         let pick = |names: Vec<String>| -> Vec<usize> {
-            (0..opts.len()).filter(|o| names.contains(&opts[*o])).collect()
+            (0..opts.len())
+                .filter(|o| names.contains(&opts[*o]))
+                .collect()
         };
         let excluded = pick(strings(def, "base_excludes"));
         let mut counted = pick(strings(def, "counts"));
@@ -355,7 +381,12 @@ pub fn attack_checked(
             let (h, sec) = hint(&c["suppression"], 0);
             let b = m.figure(key("ibase", id, g, ""), &c["base"], round, (0, big));
             let t = m.figure(key("icount", id, g, ""), &c["count"], round, h);
-            note(&m, t, sec && matches!(resp[j], Term::Known(_)), &mut binaries);
+            note(
+                &m,
+                t,
+                sec && matches!(resp[j], Term::Known(_)),
+                &mut binaries,
+            );
             side_channel(&mut m, t, b, &c["percent"]);
             let excl: Vec<Term> = excluded.iter().map(|&o| cells[o][j]).collect();
             let cnt: Vec<Term> = counted.iter().map(|&o| cells[o][j]).collect();
@@ -397,31 +428,52 @@ pub fn attack_checked(
                 Term::Known(_) => false,
                 Term::Var(i) => m.hidden.iter().any(|h| h.1 == *i),
             });
-        if whole && n > 1 && !old_marks {
-            if let Term::Var(i) = resp[j] {
-                m.bounds[i].1 = m.bounds[i].1.min(n - 1);
-            }
+        if whole
+            && n > 1
+            && !old_marks
+            && let Term::Var(i) = resp[j]
+        {
+            m.bounds[i].1 = m.bounds[i].1.min(n - 1);
         }
     }
 
     if let Some(t) = truth {
         for (terms, constant, op) in &m.rows {
-            let lhs: f64 = terms.iter().map(|&(i, c)| c * t[&m.keys[i]] as f64).sum::<f64>() + constant;
+            let lhs: f64 = terms
+                .iter()
+                .map(|&(i, c)| c * t[&m.keys[i]] as f64)
+                .sum::<f64>()
+                + constant;
             let ok = match op {
                 ComparisonOp::Eq => lhs.abs() < 1e-6,
                 ComparisonOp::Le => lhs <= 1e-6,
                 ComparisonOp::Ge => lhs >= -1e-6,
             };
-            let names: Vec<String> = terms.iter().map(|&(i, c)| format!("{c}·{}={}", m.names[i], t[&m.keys[i]])).collect();
-            assert!(ok, "a fact the truth breaks: {} + {constant} {op:?} 0", names.join(" + "));
+            let names: Vec<String> = terms
+                .iter()
+                .map(|&(i, c)| format!("{c}·{}={}", m.names[i], t[&m.keys[i]]))
+                .collect();
+            assert!(
+                ok,
+                "a fact the truth breaks: {} + {constant} {op:?} 0",
+                names.join(" + ")
+            );
         }
         for &(i, n) in &binaries {
             let v = t[&m.keys[i]];
-            assert!(v == 0 || v >= n, "{} = {v} is marked 0 or at least {n}", m.names[i]);
+            assert!(
+                v == 0 || v >= n,
+                "{} = {v} is marked 0 or at least {n}",
+                m.names[i]
+            );
         }
         for (i, (lo, hi)) in m.bounds.iter().enumerate() {
             let v = t[&m.keys[i]];
-            assert!(*lo <= v && v <= *hi, "{} = {v} outside {lo}..{hi}", m.names[i]);
+            assert!(
+                *lo <= v && v <= *hi,
+                "{} = {v} outside {lo}..{hi}",
+                m.names[i]
+            );
         }
     }
     m.hidden
@@ -481,7 +533,13 @@ pub fn truth(s: &Value) -> BTreeMap<Key, i64> {
 /// The room a hidden figure can possibly have: the true totals it is part
 /// of (its base, its row's All, the group's responses) and, for a group
 /// hidden whole, the rules' 1 to min-cell − 1.
-fn room(k: &Key, truth: &BTreeMap<Key, i64>, n: i64, whole: bool, question_of: &BTreeMap<String, String>) -> i64 {
+fn room(
+    k: &Key,
+    truth: &BTreeMap<Key, i64>,
+    n: i64,
+    whole: bool,
+    question_of: &BTreeMap<String, String>,
+) -> i64 {
     let get = |k: Key| truth.get(&k).copied().unwrap_or(i64::MAX);
     let (id, g, o) = (k.1.as_str(), k.2.as_str(), k.3.as_str());
     match k.0 {
@@ -505,7 +563,12 @@ pub fn violations(ranges: &[Range], truth: &BTreeMap<Key, i64>, published: &Valu
         .as_array()
         .unwrap()
         .iter()
-        .map(|i| (i["id"].as_str().unwrap().to_string(), i["question"].as_str().unwrap().to_string()))
+        .map(|i| {
+            (
+                i["id"].as_str().unwrap().to_string(),
+                i["question"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
     let hidden_resp: Vec<Key> = published["responses"]["by_group"]
         .as_array()
@@ -534,7 +597,12 @@ pub fn violations(ranges: &[Range], truth: &BTreeMap<Key, i64>, published: &Valu
             } else {
                 (n - 1).min(room(&r.key, truth, n, whole, &question_of))
             };
-            (width < need).then(|| format!("{} = {v}: derivable as {}..{} (needs {need})", r.key, r.lo, r.hi))
+            (width < need).then(|| {
+                format!(
+                    "{} = {v}: derivable as {}..{} (needs {need})",
+                    r.key, r.lo, r.hi
+                )
+            })
         })
         .collect()
 }

@@ -93,11 +93,13 @@ fn component(f: &Figures, x: usize, limit: usize) -> Vec<usize> {
     out
 }
 
-/// One component as a system over its hidden figures:
-/// `Σ coef · x (op) rhs`.
+/// `Σ coef · x (op) rhs` over a system's variables.
+type Row = (Vec<(usize, i64)>, Op, i64);
+
+/// One component as a system over its hidden figures.
 struct System {
     vars: Vec<usize>,
-    rows: Vec<(Vec<(usize, i64)>, Op, i64)>,
+    rows: Vec<Row>,
     lower: Vec<i64>,
     upper: Vec<i64>,
     truth: Vec<i64>,
@@ -159,7 +161,12 @@ impl System {
             })
     }
 
-    fn problem(&self, k: usize, direction: OptimizationDirection, integer: bool) -> (Problem, Vec<microlp::Variable>) {
+    fn problem(
+        &self,
+        k: usize,
+        direction: OptimizationDirection,
+        integer: bool,
+    ) -> (Problem, Vec<microlp::Variable>) {
         let mut p = Problem::new(direction);
         let vars: Vec<_> = (0..self.vars.len())
             .map(|j| {
@@ -190,7 +197,7 @@ impl System {
     }
 
     /// An assignment that takes variable `k` to `goal` or beyond in
-    /// `direction`, or None.
+    /// `direction` (as far as the solver gets), or None.
     ///
     /// The linear relaxation is solved first: when even it cannot reach the
     /// goal, no whole-number assignment can, and the (much slower) branch
@@ -329,7 +336,10 @@ impl Audit {
         let ids: Vec<usize> = self.moves[i].clone();
         let mut touched = Vec::new();
         for w in ids {
-            let valid = self.witnesses[w].moved.iter().all(|&(j, _)| f.figs[j].hidden);
+            let valid = self.witnesses[w]
+                .moved
+                .iter()
+                .all(|&(j, _)| f.figs[j].hidden);
             if self.witnesses[w].valid != valid {
                 self.witnesses[w].valid = valid;
                 touched.extend(self.witnesses[w].moved.iter().map(|m| m.0));
@@ -356,13 +366,18 @@ impl Audit {
             let sys = System::new(f, vars);
             debug_assert!(sys.feasible(&sys.truth), "the truth satisfies its own sums");
             let k = sys.vars.binary_search(&x).expect("x is in its component");
-            for direction in [OptimizationDirection::Maximize, OptimizationDirection::Minimize] {
+            for direction in [
+                OptimizationDirection::Maximize,
+                OptimizationDirection::Minimize,
+            ] {
                 if self.width(x) >= need {
                     break;
                 }
+                // Any step beyond what is certified helps: the two
+                // directions together make the range.
                 let goal = match direction {
-                    OptimizationDirection::Maximize => self.lo[x] + need as i64,
-                    OptimizationDirection::Minimize => self.hi[x] - need as i64,
+                    OptimizationDirection::Maximize => self.hi[x] + 1,
+                    OptimizationDirection::Minimize => self.lo[x] - 1,
                 };
                 self.solves += 1;
                 if let Some(sol) = sys.push(k, direction, goal) {
@@ -395,8 +410,10 @@ impl Audit {
                 .ok()
                 .and_then(|o| o.solution().map(|s| s.var_value(vars[k])))
         };
-        let hi = bound(OptimizationDirection::Maximize).map_or(self.hi[x], |v| (v + 1e-6).floor() as i64);
-        let lo = bound(OptimizationDirection::Minimize).map_or(self.lo[x], |v| (v - 1e-6).ceil() as i64);
+        let hi = bound(OptimizationDirection::Maximize)
+            .map_or(self.hi[x], |v| (v + 1e-6).floor() as i64);
+        let lo =
+            bound(OptimizationDirection::Minimize).map_or(self.lo[x], |v| (v - 1e-6).ceil() as i64);
         hi.max(self.hi[x]).saturating_sub(lo.min(self.lo[x])) as u64
     }
 
@@ -435,7 +452,9 @@ impl Audit {
                     x[i] = v;
                 }
                 w.moved.iter().any(|&(i, _)| !f.figs[i].hidden)
-                    || x.iter().zip(&f.figs).any(|(v, g)| *v < g.floor as i64 || g.rule_cap.is_some_and(|c| *v > c as i64))
+                    || x.iter().zip(&f.figs).any(|(v, g)| {
+                        *v < g.floor as i64 || g.rule_cap.is_some_and(|c| *v > c as i64)
+                    })
                     || f.rels.iter().any(|r| {
                         let lhs: i64 = r.terms.iter().map(|&(i, c)| c * x[i]).sum();
                         match r.op {

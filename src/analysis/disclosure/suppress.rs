@@ -89,10 +89,32 @@ pub fn protect_audited(f: &mut Figures, min_cell: u32) -> (Cost, Audit) {
             }
             let mut sets = sets;
             let mut pick = chosen.or(helps).or((!sets.is_empty()).then_some(0));
+            let last = last_column(f);
+            let in_all = |set: &Vec<usize>| set.iter().any(|&i| f.figs[i].column == last);
+            if pick.is_some_and(|k| in_all(&sets[k])) {
+                // Only an overall figure was to hand: look further afield
+                // for a detail figure that helps before giving one up.
+                let far: Vec<Vec<usize>> = frontier(f, x.figure, room)
+                    .into_iter()
+                    .filter(|&c| f.figs[c].column != last)
+                    .map(|c| vec![c])
+                    .collect();
+                if let Some(k) = far
+                    .iter()
+                    .take(TRIALS)
+                    .position(|set| audit.trial(f, x.figure, set) > now)
+                {
+                    sets = far;
+                    pick = Some(k);
+                }
+            }
             if pick.is_none() {
                 // Nothing beside it can be hidden: widen to every shown
                 // figure tied to its component, cheapest first.
-                sets = frontier(f, x.figure, room).into_iter().map(|c| vec![c]).collect();
+                sets = frontier(f, x.figure, room)
+                    .into_iter()
+                    .map(|c| vec![c])
+                    .collect();
                 pick = sets
                     .iter()
                     .take(TRIALS)
@@ -132,7 +154,11 @@ pub fn protect_audited(f: &mut Figures, min_cell: u32) -> (Cost, Audit) {
             cost.undone += set.len();
         }
     }
-    let mut singles: Vec<usize> = partners.into_iter().flatten().filter(|&c| f.figs[c].hidden).collect();
+    let mut singles: Vec<usize> = partners
+        .into_iter()
+        .flatten()
+        .filter(|&c| f.figs[c].hidden)
+        .collect();
     singles.sort_by_key(|&i| {
         let g = &f.figs[i];
         std::cmp::Reverse((g.column == last, g.role, g.headline, g.value, i))
@@ -146,7 +172,11 @@ pub fn protect_audited(f: &mut Figures, min_cell: u32) -> (Cost, Audit) {
         }
     }
     cost.solves = audit.solves;
-    debug_assert_eq!(audit.broken(f), 0, "every witness kept fits the final tables");
+    debug_assert_eq!(
+        audit.broken(f),
+        0,
+        "every witness kept fits the final tables"
+    );
     (cost, audit)
 }
 
@@ -200,7 +230,7 @@ fn partner_sets(f: &Figures, x: usize, room: u64) -> Vec<Vec<usize>> {
     let last = last_column(f);
     // All's responses are published again as the number analysed.
     let hideable = |i: usize| {
-        !f.figs[i].hidden && !(f.figs[i].role == Role::Responses && f.figs[i].column == last)
+        !(f.figs[i].hidden || f.figs[i].role == Role::Responses && f.figs[i].column == last)
     };
     let others = |r: usize, not: usize| -> Vec<usize> {
         let mut v: Vec<usize> = f.rels[r]
@@ -219,7 +249,11 @@ fn partner_sets(f: &Figures, x: usize, room: u64) -> Vec<Vec<usize>> {
         .collect();
     let mut sets: Vec<Vec<usize>> = Vec::new();
     for &r in &f.member_of[x] {
-        for y in others(r, x).into_iter().filter(|&y| hideable(y)).take(PER_RELATION) {
+        for y in others(r, x)
+            .into_iter()
+            .filter(|&y| hideable(y))
+            .take(PER_RELATION)
+        {
             sets.push(vec![y]);
         }
     }
@@ -240,13 +274,16 @@ fn partner_sets(f: &Figures, x: usize, room: u64) -> Vec<Vec<usize>> {
                         .flat_map(|&r| f.rels[r].terms.iter().map(|&(i, _)| i))
                         .filter(|&w| w != y && w != z && w != x)
                         .filter(|&w| {
-                            f.member_of[w]
-                                .iter()
-                                .any(|r| *r != r2 && f.member_of[z].contains(r) && f.rels[*r].op == Op::Eq)
+                            f.member_of[w].iter().any(|r| {
+                                *r != r2 && f.member_of[z].contains(r) && f.rels[*r].op == Op::Eq
+                            })
                         })
                         .min_by_key(|&w| (f.figs[w].hidden, loss(f, w, room, last), w));
                     let Some(w) = corner else { continue };
-                    let set: Vec<usize> = [y, z, w].into_iter().filter(|&i| !f.figs[i].hidden).collect();
+                    let set: Vec<usize> = [y, z, w]
+                        .into_iter()
+                        .filter(|&i| !f.figs[i].hidden)
+                        .collect();
                     if set.iter().all(|&i| hideable(i)) && !set.is_empty() {
                         sets.push(set);
                     }
@@ -284,7 +321,10 @@ mod tests {
             .map(|r| {
                 let mut row: Vec<u64> = r.clone();
                 row.push(r.iter().sum());
-                row.iter().enumerate().map(|(j, &v)| f.push(v, Role::Cell, j)).collect()
+                row.iter()
+                    .enumerate()
+                    .map(|(j, &v)| f.push(v, Role::Cell, j))
+                    .collect()
             })
             .collect();
         let base: Vec<usize> = (0..k)
@@ -338,7 +378,11 @@ mod tests {
         // Three partners close the cycle: no more, and none in All.
         let hidden: Vec<usize> = (0..f.figs.len()).filter(|&i| f.figs[i].hidden).collect();
         assert_eq!(hidden.len(), 4, "{hidden:?}");
-        assert!(hidden.iter().all(|&i| f.figs[i].column < 3 && f.figs[i].role == Role::Cell));
+        assert!(
+            hidden
+                .iter()
+                .all(|&i| f.figs[i].column < 3 && f.figs[i].role == Role::Cell)
+        );
         assert!(f.figs[cells[0][0]].hidden);
     }
 
@@ -351,7 +395,13 @@ mod tests {
             let counts: Vec<Vec<u64>> = (0..rows)
                 .map(|_| {
                     (0..groups)
-                        .map(|_| if rng.chance(0.3) { rng.below(5) } else { rng.below(30) })
+                        .map(|_| {
+                            if rng.chance(0.3) {
+                                rng.below(5)
+                            } else {
+                                rng.below(30)
+                            }
+                        })
                         .collect()
                 })
                 .collect();

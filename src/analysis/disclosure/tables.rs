@@ -157,20 +157,20 @@ pub fn publish(
             let b: Vec<usize> = (0..k)
                 .map(|j| f.push(at(&ind.counts.base, j), Role::IndicatorBase, j))
                 .collect();
-            for j in 0..k {
+            for (j, &bj) in b.iter().enumerate() {
                 let excl: Vec<(usize, i64)> =
                     ind.excluded.iter().map(|&o| (cell(o, j), 1)).collect();
                 if shape == Shape::OneAnswer {
-                    let mut parts = vec![b[j]];
+                    let mut parts = vec![bj];
                     parts.extend(excl.iter().map(|e| e.0));
                     f.sum(q.base[j], &parts);
                 } else {
                     // Ticking an excluded option leaves a person out.
-                    f.at_most(b[j], q.base[j]);
+                    f.at_most(bj, q.base[j]);
                     for &e in &excl {
-                        f.sum_at_most(&[(b[j], 1), e], &[(q.base[j], 1)]);
+                        f.sum_at_most(&[(bj, 1), e], &[(q.base[j], 1)]);
                     }
-                    let mut high = vec![(b[j], 1)];
+                    let mut high = vec![(bj, 1)];
                     high.extend(excl);
                     f.sum_at_most(&[(q.base[j], 1)], &high);
                 }
@@ -178,7 +178,8 @@ pub fn publish(
             f.sum(b[all], &b[..all]);
             b
         };
-        let single = ind.counted.len() == 1 && (shape == Shape::OneAnswer || ind.excluded.is_empty());
+        let single =
+            ind.counted.len() == 1 && (shape == Shape::OneAnswer || ind.excluded.is_empty());
         let count: Vec<usize> = if single {
             (0..k).map(|j| cell(ind.counted[0], j)).collect()
         } else {
@@ -228,7 +229,10 @@ pub fn publish(
         // What protection cost, for tuning (figure counts only, no data).
         if std::env::var_os("SURVEY_LENS_DEBUG_DISCLOSURE").is_some() {
             let hidden = f.figs.iter().filter(|g| g.hidden).count();
-            eprintln!("disclosure: {} figures, {hidden} hidden, {cost:?}", f.figs.len());
+            eprintln!(
+                "disclosure: {} figures, {hidden} hidden, {cost:?}",
+                f.figs.len()
+            );
         }
     }
     Published {

@@ -194,8 +194,7 @@ pub fn stacked<DB: DrawingBackend>(
                     .iter()
                     .map(|o| q.cell(g, o).and_then(|c| c.percent))
                     .collect();
-                let hidden_share =
-                    (100.0 - pcts.iter().flatten().sum::<f64>()).max(0.0);
+                let hidden_share = (100.0 - pcts.iter().flatten().sum::<f64>()).max(0.0);
                 let first_hidden = pcts.iter().position(Option::is_none);
                 let at = |v: f64| x0 + ((x1 - x0) as f64 * v / 100.0).round() as i32;
                 let mut cum = 0.0;
@@ -289,10 +288,19 @@ pub fn diverging_bars<DB: DrawingBackend>(
         let right: f64 = pcts[hi_start..].iter().flatten().sum::<f64>() + half;
         Some((left, right, pcts))
     };
+    // Hidden answers are drawn too (with their combined share), on either
+    // side: leave room for them.
     let extent = rows
         .iter()
         .filter_map(|g| split(g))
-        .map(|(l, r, _)| l.max(r))
+        .map(|(l, r, pcts)| {
+            let hidden = if pcts.iter().any(Option::is_some) {
+                (100.0 - pcts.iter().flatten().sum::<f64>()).max(0.0)
+            } else {
+                0.0
+            };
+            (l + hidden).max(r + hidden)
+        })
         .fold(40.0_f64, f64::max);
     let extent = ((extent / 20.0).ceil() * 20.0).min(100.0);
     let (x0, x1) = (MARGIN + 330, RIGHT - 130);
@@ -322,11 +330,7 @@ pub fn diverging_bars<DB: DrawingBackend>(
             Some(0) => p.text("no answers", (x0 + 8, yc), 20, MUTED, HPos::Left, false)?,
             Some(nb) if split(g).is_some_and(|(_, _, v)| v.iter().all(Option::is_none)) => {
                 p.hatch((x0, b0), (x1, b1))?;
-                p.boxed_text(
-                    &format!("{CONFIDENTIAL} every answer hidden"),
-                    (xc, yc),
-                    20,
-                )?;
+                p.boxed_text(&format!("{CONFIDENTIAL} every answer hidden"), (xc, yc), 20)?;
                 p.text(
                     &format!("n={nb}"),
                     (x1 + 12, yc),
@@ -425,7 +429,14 @@ pub fn diverging_bars<DB: DrawingBackend>(
                         None => {}
                     }
                 }
-                p.text(&format!("n={nb}"), (x1 + 12, yc), 20, MUTED, HPos::Left, false)?;
+                p.text(
+                    &format!("n={nb}"),
+                    (x1 + 12, yc),
+                    20,
+                    MUTED,
+                    HPos::Left,
+                    false,
+                )?;
             }
         }
         y += 46;
@@ -492,14 +503,7 @@ pub fn multi_bars<DB: DrawingBackend>(
                 Some(c) => match c.percent {
                     None => {
                         p.hatch((x0, yc - 10), (x0 + 30, yc + 10))?;
-                        p.text(
-                            CONFIDENTIAL,
-                            (x0 + 38, yc),
-                            18,
-                            MUTED,
-                            HPos::Left,
-                            false,
-                        )?;
+                        p.text(CONFIDENTIAL, (x0 + 38, yc), 18, MUTED, HPos::Left, false)?;
                     }
                     Some(v) => {
                         let xb = x0 + ((x1 - x0) as f64 * v / 100.0).round() as i32;
