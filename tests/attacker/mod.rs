@@ -539,12 +539,15 @@ fn room(
     n: i64,
     whole: bool,
     question_of: &BTreeMap<String, String>,
+    others: i64,
 ) -> i64 {
     let get = |k: Key| truth.get(&k).copied().unwrap_or(i64::MAX);
     let (id, g, o) = (k.1.as_str(), k.2.as_str(), k.3.as_str());
+
     match k.0 {
-        "resp" if whole => (n - 1).min(get(key("resp", "", "All", ""))) - 1,
-        "resp" => get(key("resp", "", "All", "")) - 1,
+        // The other listed groups hold at least one response each.
+        "resp" if whole => (n - 1).min(get(key("resp", "", "All", "")) - others) - 1,
+        "resp" => get(key("resp", "", "All", "")) - others - 1,
         "base" => get(key("resp", "", g, "")).min(get(key("base", id, "All", ""))),
         "cell" => get(key("base", id, g, "")).min(get(key("cell", id, "All", o))),
         "icount" => get(key("ibase", id, g, "")).min(get(key("icount", id, "All", ""))),
@@ -559,6 +562,8 @@ fn room(
 /// than the room it has).
 pub fn violations(ranges: &[Range], truth: &BTreeMap<Key, i64>, published: &Value) -> Vec<String> {
     let n = published["disclosure"]["min_cell"].as_i64().unwrap_or(0);
+    // Groups listed besides the one in question and All.
+    let others = published["responses"]["by_group"].as_array().unwrap().len() as i64 - 2;
     let question_of: BTreeMap<String, String> = published["indicators"]
         .as_array()
         .unwrap()
@@ -595,7 +600,7 @@ pub fn violations(ranges: &[Range], truth: &BTreeMap<Key, i64>, published: &Valu
             } else if v >= n {
                 1
             } else {
-                (n - 1).min(room(&r.key, truth, n, whole, &question_of))
+                (n - 1).min(room(&r.key, truth, n, whole, &question_of, others))
             };
             (width < need).then(|| {
                 format!(

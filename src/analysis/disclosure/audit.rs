@@ -51,7 +51,7 @@ pub fn required_width(f: &Figures, i: usize, min_cell: u32) -> u64 {
     }
     let cap = f.upper[i]
         .iter()
-        .map(|&u| f.figs[u].value)
+        .map(|&(u, less)| f.figs[u].value.saturating_sub(less))
         .chain(fig.rule_cap)
         .min()
         .unwrap_or(u64::MAX);

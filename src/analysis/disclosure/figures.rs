@@ -68,10 +68,11 @@ pub struct Relation {
 pub struct Figures {
     pub figs: Vec<Figure>,
     pub rels: Vec<Relation>,
-    /// `upper[i]`: figures that are known to be at least figure `i` (the
-    /// total of a sum `i` is part of, or the larger side of `i <= j`). They
-    /// cap how wide a hidden figure's range can possibly be.
-    pub upper: Vec<Vec<usize>>,
+    /// `upper[i]`: `(j, less)` where figure `i` is known to be at most
+    /// figure `j` less `less` (the total of a sum `i` is part of, less what
+    /// the other parts must at least hold; or the larger side of `i <= j`).
+    /// They cap how wide a hidden figure's range can possibly be.
+    pub upper: Vec<Vec<(usize, u64)>>,
     /// Relations each figure takes part in.
     pub member_of: Vec<Vec<usize>>,
 }
@@ -104,8 +105,10 @@ impl Figures {
 
     /// `total = Σ parts`.
     pub fn sum(&mut self, total: usize, parts: &[usize]) {
+        let floors: u64 = parts.iter().map(|&p| self.figs[p].floor).sum();
         for &p in parts {
-            self.upper[p].push(total);
+            let others = floors - self.figs[p].floor;
+            self.upper[p].push((total, others));
         }
         let mut terms: Vec<(usize, i64)> = parts.iter().map(|&p| (p, 1)).collect();
         terms.push((total, -1));
@@ -114,7 +117,7 @@ impl Figures {
 
     /// `small <= large`.
     pub fn at_most(&mut self, small: usize, large: usize) {
-        self.upper[small].push(large);
+        self.upper[small].push((large, 0));
         self.relate(vec![(small, 1), (large, -1)], Op::Le);
     }
 
