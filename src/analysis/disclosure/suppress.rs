@@ -94,32 +94,18 @@ pub fn protect_audited(f: &mut Figures, min_cell: u32) -> (Cost, Audit) {
             if pick.is_some_and(|k| in_all(&sets[k])) {
                 // Only an overall figure was to hand: look further afield
                 // for a detail figure that helps before giving one up.
-                let far: Vec<Vec<usize>> = frontier(f, x.figure, room)
-                    .into_iter()
-                    .filter(|&c| f.figs[c].column != last)
-                    .map(|c| vec![c])
-                    .collect();
-                if let Some(k) = far
-                    .iter()
-                    .take(TRIALS)
-                    .position(|set| audit.trial(f, x.figure, set) > now)
-                {
+                let (far, k) = afield(f, &mut audit, x.figure, room, now, |c| c.column != last);
+                if k.is_some() {
                     sets = far;
-                    pick = Some(k);
+                    pick = k;
                 }
             }
             if pick.is_none() {
                 // Nothing beside it can be hidden: widen to every shown
                 // figure tied to its component, cheapest first.
-                sets = frontier(f, x.figure, room)
-                    .into_iter()
-                    .map(|c| vec![c])
-                    .collect();
-                pick = sets
-                    .iter()
-                    .take(TRIALS)
-                    .position(|set| audit.trial(f, x.figure, set) > now)
-                    .or((!sets.is_empty()).then_some(0));
+                let (far, k) = afield(f, &mut audit, x.figure, room, now, |_| true);
+                pick = k.or((!far.is_empty()).then_some(0));
+                sets = far;
             }
             match pick {
                 Some(k) => {
@@ -178,6 +164,28 @@ pub fn protect_audited(f: &mut Figures, min_cell: u32) -> (Cost, Audit) {
         "every witness kept fits the final tables"
     );
     (cost, audit)
+}
+
+/// Single-figure sets from `x`'s frontier that `keep` allows, and the first
+/// of them (within `TRIALS`) that widens `x` beyond `now`.
+fn afield(
+    f: &mut Figures,
+    audit: &mut Audit,
+    x: usize,
+    room: u64,
+    now: u64,
+    keep: impl Fn(&super::figures::Figure) -> bool,
+) -> (Vec<Vec<usize>>, Option<usize>) {
+    let sets: Vec<Vec<usize>> = frontier(f, x, room)
+        .into_iter()
+        .filter(|&c| keep(&f.figs[c]))
+        .map(|c| vec![c])
+        .collect();
+    let first = sets
+        .iter()
+        .take(TRIALS)
+        .position(|set| audit.trial(f, x, set) > now);
+    (sets, first)
 }
 
 /// Shown figures in any relation of `x`'s hidden component, cheapest
