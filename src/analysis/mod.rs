@@ -19,7 +19,7 @@ use crate::summary::{
 use crate::survey::{Kind, Polarity, Question, Template};
 use counts::Counts;
 pub use disclosure::Policy;
-use disclosure::tables::{IndicatorInput, Published, QuestionInput, Shape, publish};
+use disclosure::tables::{IndicatorInput, Published, QuestionInput, Rows, Shape, publish};
 use stats::{Z95, wilson};
 
 /// A percentage as published: from the published (possibly rounded)
@@ -235,6 +235,10 @@ pub fn analyse(
                 counts: ic,
             })
             .collect::<Vec<_>>(),
+        Some(Rows {
+            slot: &coded.group,
+            answers: &coded.answers,
+        }),
         &policy,
     );
     // A figure as published: its (rounded) value, or None when hidden.

@@ -556,6 +556,41 @@ fn room(
     }
 }
 
+/// The room a group hidden whole leaves a figure of its own. With two or
+/// more such groups, a figure has no more room than the same figure summed
+/// over all of them, less what the others must hold (one response each).
+/// And a question's base that counts the whole group ranges as the group's
+/// size does: 1 to min-cell − 1.
+fn block_room(k: &Key, truth: &BTreeMap<Key, i64>, n: i64, small: &[String]) -> i64 {
+    if !small.contains(&k.2) {
+        return n;
+    }
+    let mut room = n;
+    if small.len() >= 2 {
+        let total: i64 = small
+            .iter()
+            .map(|g| {
+                let other = Key(k.0, k.1.clone(), g.clone(), k.3.clone());
+                truth.get(&other).copied().unwrap_or(0)
+            })
+            .sum();
+        room = if k.0 == "resp" {
+            // Each of the others holds 1 to min-cell − 1.
+            let others = small.len() as i64 - 1;
+            let hi = (total - others).min(n - 1);
+            let lo = (total - others * (n - 1)).max(1);
+            hi - lo
+        } else {
+            total
+        };
+    }
+    let size = key("resp", "", &k.2, "");
+    if matches!(k.0, "base" | "ibase") && truth[k] == truth[&size] {
+        room = room.min(n - 2).min(block_room(&size, truth, n, small));
+    }
+    room
+}
+
 /// Figures the attack narrows down further than the protection rule
 /// allows: a hidden non-zero figure pinned to one value, or a hidden small
 /// figure (1 to min-cell − 1) with a range narrower than min-cell − 1 (or
@@ -582,6 +617,12 @@ pub fn violations(ranges: &[Range], truth: &BTreeMap<Key, i64>, published: &Valu
         .filter(|g| g["responses"].is_null())
         .map(|g| key("resp", "", g["group"].as_str().unwrap(), ""))
         .collect();
+    // Groups hidden whole: their size is small (the rule's reason).
+    let small_groups: Vec<String> = hidden_resp
+        .iter()
+        .filter(|k| truth[*k] < n)
+        .map(|k| k.2.clone())
+        .collect();
     ranges
         .iter()
         .filter_map(|r| {
@@ -600,7 +641,9 @@ pub fn violations(ranges: &[Range], truth: &BTreeMap<Key, i64>, published: &Valu
             } else if v >= n {
                 1
             } else {
-                (n - 1).min(room(&r.key, truth, n, whole, &question_of, others))
+                (n - 1)
+                    .min(room(&r.key, truth, n, whole, &question_of, others))
+                    .min(block_room(&r.key, truth, n, &small_groups))
             };
             (width < need).then(|| {
                 format!(

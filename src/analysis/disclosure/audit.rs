@@ -22,6 +22,7 @@ use std::collections::HashMap;
 use microlp::{ComparisonOp, LinearExpr, OptimizationDirection, Problem, SolveOptions};
 
 use super::figures::{Figures, Op};
+use super::moves::{Moved, Moves};
 
 /// A hidden figure a reader can narrow down too far.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,23 +56,33 @@ pub fn required_width(f: &Figures, i: usize, min_cell: u32) -> u64 {
         .chain(fig.rule_cap)
         .min()
         .unwrap_or(u64::MAX);
-    (n - 1).min(cap.saturating_sub(fig.floor))
+    (n - 1)
+        .min(cap.saturating_sub(fig.floor))
+        .min(fig.block_room.unwrap_or(u64::MAX))
 }
 
 /// The hidden figures tied to `x` through relations (its component),
-/// nearest first, at most `limit` of them.
+/// nearest first, at most `limit` of them and at most `per_relation` from
+/// any one relation.
 ///
 /// A search over part of a component, with the rest held at their true
 /// values, still finds valid assignments of the whole (the truth satisfies
 /// every relation), so the audit looks near `x` first, where the partners
-/// that free it usually are, and takes the whole component only when that
-/// fails.
-fn component(f: &Figures, x: usize, limit: usize) -> Vec<usize> {
+/// that free it usually are, and takes more only when that fails. A long
+/// relation (a row across 90 groups, a question with 500 answers) would fill
+/// the window on its own with figures that cannot help, so each relation
+/// gives its total first, then its largest parts (a part that can give
+/// some up), and the window spreads to the relations beyond, where the
+/// cycles that free a figure close.
+/// Also says whether that is the whole component.
+fn component(f: &Figures, x: usize, limit: usize, per_relation: usize) -> (Vec<usize>, bool) {
     let mut seen = vec![false; f.figs.len()];
     let mut seen_rel = vec![false; f.rels.len()];
     let mut out = vec![x];
     seen[x] = true;
     let mut k = 0;
+    let mut terms: Vec<(bool, u64, usize)> = Vec::new();
+    let mut whole = true;
     while k < out.len() {
         let i = out[k];
         k += 1;
@@ -79,18 +90,25 @@ fn component(f: &Figures, x: usize, limit: usize) -> Vec<usize> {
             if std::mem::replace(&mut seen_rel[r], true) {
                 continue;
             }
-            for &(j, _) in &f.rels[r].terms {
-                if out.len() >= limit {
-                    break;
-                }
-                if f.figs[j].hidden && !std::mem::replace(&mut seen[j], true) {
-                    out.push(j);
-                }
+            terms.clear();
+            terms.extend(
+                f.rels[r]
+                    .terms
+                    .iter()
+                    .filter(|&&(j, _)| f.figs[j].hidden && !seen[j])
+                    .map(|&(j, c)| (c > 0, u64::MAX - f.figs[j].value, j)),
+            );
+            terms.sort_unstable();
+            let room = per_relation.min(limit - out.len());
+            whole &= terms.len() <= room;
+            for &(_, _, j) in terms.iter().take(room) {
+                seen[j] = true;
+                out.push(j);
             }
         }
     }
     out.sort_unstable();
-    out
+    (out, whole)
 }
 
 /// `Σ coef · x (op) rhs` over a system's variables.
@@ -250,7 +268,12 @@ const NEAR: usize = 40;
 /// treated as failing, which can only hide more, never less. (A third window
 /// of 2,000 made a 60-response export take 30 s instead of 9 s and hid 10%
 /// fewer of its figures; the SEL samples were unchanged.)
-const WINDOWS: [usize; 2] = [NEAR, 400];
+const WINDOWS: [(usize, usize); 3] = [(NEAR, 8), (150, 20), (400, 400)];
+
+/// Above this many hidden figures the widest window is skipped: each of its
+/// programmes takes ~10 ms, and a report that large (dozens of groups
+/// hidden whole) would spend minutes in them.
+const WIDE_UP_TO: usize = 5_000;
 
 /// One assignment found: the figures it moves off their true values.
 struct Witness {
@@ -276,6 +299,10 @@ pub struct Audit {
     moves: Vec<Vec<usize>>,
     /// Integer programmes solved, for the closing figures.
     pub solves: usize,
+    /// People that can be moved between groups hidden whole, if any.
+    moves_between: Option<Moves>,
+    /// Whether the widest window is searched (see `WIDE_UP_TO`).
+    wide: bool,
 }
 
 impl Audit {
@@ -288,7 +315,14 @@ impl Audit {
             witnesses: Vec::new(),
             moves: vec![Vec::new(); f.figs.len()],
             solves: 0,
+            moves_between: Moves::new(f),
+            wide: f.figs.iter().filter(|g| g.hidden).count() <= WIDE_UP_TO,
         }
+    }
+
+    /// A report too large for the widest window (see `WIDE_UP_TO`).
+    pub fn large(&self) -> bool {
+        !self.wide
     }
 
     pub fn width(&self, i: usize) -> u64 {
@@ -296,12 +330,50 @@ impl Audit {
     }
 
     fn keep(&mut self, sys: &System, sol: &[i64]) {
-        let mut moved: Vec<(usize, i64)> = sol
+        let moved: Vec<(usize, i64)> = sol
             .iter()
             .enumerate()
             .map(|(j, &v)| (sys.vars[j], v))
             .filter(|&(i, v)| v != self.truth[i])
             .collect();
+        self.keep_moved(moved);
+    }
+
+    /// Keeps a dataset proposed by moving people, if it passes the same
+    /// exact check as the solver's: every figure it changes is hidden and
+    /// within what the rules allow, and every relation holds.
+    fn offer(&mut self, f: &Figures, moved: Moved) -> bool {
+        let at: HashMap<usize, i64> = moved.iter().copied().collect();
+        let fits = moved.iter().all(|&(i, v)| {
+            let g = &f.figs[i];
+            g.hidden && v >= g.floor as i64 && g.rule_cap.is_none_or(|c| v <= c as i64)
+        }) && {
+            let mut rels: Vec<usize> = moved
+                .iter()
+                .flat_map(|&(i, _)| f.member_of[i].iter().copied())
+                .collect();
+            rels.sort_unstable();
+            rels.dedup();
+            rels.iter().all(|&r| {
+                let rel = &f.rels[r];
+                let lhs: i64 = rel
+                    .terms
+                    .iter()
+                    .map(|&(i, c)| c * at.get(&i).copied().unwrap_or(self.truth[i]))
+                    .sum();
+                match rel.op {
+                    Op::Eq => lhs == 0,
+                    Op::Le => lhs <= 0,
+                }
+            })
+        };
+        if fits {
+            self.keep_moved(moved);
+        }
+        fits
+    }
+
+    fn keep_moved(&mut self, mut moved: Vec<(usize, i64)>) {
         // One that widens nothing is not worth remembering.
         if !moved.iter().any(|&(i, v)| v < self.lo[i] || v > self.hi[i]) {
             return;
@@ -360,12 +432,15 @@ impl Audit {
     /// `need`; keeps every assignment found (they certify its neighbours
     /// too). True when `x` passes.
     pub fn check(&mut self, f: &Figures, x: usize, need: u64) -> bool {
-        for limit in WINDOWS {
+        self.move_people(f, x, need);
+        for (limit, per_relation) in WINDOWS {
             if self.width(x) >= need {
                 return true;
             }
-            let vars = component(f, x, limit);
-            let whole = vars.len() < limit;
+            if limit > WINDOWS[1].0 && !self.wide {
+                break;
+            }
+            let (vars, whole) = component(f, x, limit, per_relation);
             let sys = System::new(f, vars);
             debug_assert!(sys.feasible(&sys.truth), "the truth satisfies its own sums");
             let k = sys.vars.binary_search(&x).expect("x is in its component");
@@ -394,6 +469,36 @@ impl Audit {
         self.width(x) >= need
     }
 
+    /// Tries datasets with people moved between groups hidden whole, when
+    /// `x` is in one: first pushing `x` down, then up, by what it needs.
+    fn move_people(&mut self, f: &Figures, x: usize, need: u64) {
+        let Some(moves) = self.moves_between.take() else {
+            return;
+        };
+        if moves.covers(f, x) {
+            let truth = self.truth[x];
+            let need = need as i64;
+            for up in [false, true] {
+                if self.width(x) >= need as u64 {
+                    break;
+                }
+                // Far enough that, with what is certified on the other
+                // side, the range is wide enough.
+                let steps = if up {
+                    self.lo[x] + need - truth
+                } else {
+                    truth - (self.hi[x] - need).max(f.figs[x].floor as i64)
+                };
+                if steps > 0
+                    && let Some(moved) = moves.towards(f, x, up, steps as u64)
+                {
+                    self.offer(f, moved);
+                }
+            }
+        }
+        self.moves_between = Some(moves);
+    }
+
     /// An estimate of the range `x` would have if `extra` were hidden too,
     /// from the linear relaxation near `x` (a trial for choosing a partner:
     /// it only guides the choice; `check` certifies it afterwards).
@@ -401,7 +506,7 @@ impl Audit {
         for &e in extra {
             f.figs[e].hidden = true;
         }
-        let sys = System::new(f, component(f, x, NEAR));
+        let sys = System::new(f, component(f, x, WINDOWS[0].0, WINDOWS[0].1).0);
         for &e in extra {
             f.figs[e].hidden = false;
         }

@@ -49,6 +49,14 @@ pub struct Figure {
     /// What the rules tell a reader about a hidden figure's size: a group
     /// hidden whole has fewer than min-cell responses.
     pub rule_cap: Option<u64>,
+    /// For a figure of a group hidden whole: the widest range its group
+    /// leaves it. With two or more such groups, they are one block whose
+    /// totals a reader can work out, and a figure cannot range wider than
+    /// its block's total allows (two hidden groups of 1 and 2 people:
+    /// either holds at most 2). And a count of everyone in the group (a
+    /// question all of them answered) ranges as the group's size does, 1 to
+    /// min-cell − 1.
+    pub block_room: Option<u64>,
 }
 
 /// `Σ coef · figure (op) 0`.
@@ -75,6 +83,69 @@ pub struct Figures {
     pub upper: Vec<Vec<(usize, u64)>>,
     /// Relations each figure takes part in.
     pub member_of: Vec<Vec<usize>>,
+    /// Who is counted where, when the caller knows (see `Microdata`).
+    pub micro: Option<Microdata>,
+}
+
+/// Each respondent's place in the figures, so that the audit can try other
+/// datasets that publish the same shown figures: moving people between
+/// groups hidden whole changes only hidden figures, and is a whole-number
+/// assignment that satisfies every relation by construction (it is a real
+/// count of a possible dataset). One such move certifies dozens of figures
+/// at once, where a solver would need a programme for each.
+#[derive(Debug, Clone, Default)]
+pub struct Microdata {
+    /// `layout[j]`: column `j`'s figures in a fixed order, the same for
+    /// every column (figure `layout[j][p]` means the same in every `j`).
+    pub layout: Vec<Vec<usize>>,
+    /// A figure's position `p` in its column's layout.
+    pub position: Vec<usize>,
+    /// Per respondent: their column (not All), and the figures of that
+    /// column they add one to.
+    pub people: Vec<(usize, Vec<usize>)>,
+}
+
+impl Microdata {
+    /// Lays out `f`'s figures by column. Columns built by the same loops
+    /// have the same shape; None when they do not.
+    pub fn layout(f: &Figures) -> Option<(Vec<Vec<usize>>, Vec<usize>)> {
+        let k = f.figs.iter().map(|g| g.column + 1).max()?;
+        let mut layout = vec![Vec::new(); k];
+        let mut position = vec![0; f.figs.len()];
+        for (i, g) in f.figs.iter().enumerate() {
+            position[i] = layout[g.column].len();
+            layout[g.column].push(i);
+        }
+        let same = layout.iter().all(|c| {
+            c.len() == layout[0].len()
+                && c.iter()
+                    .zip(&layout[0])
+                    .all(|(&a, &b)| f.figs[a].role == f.figs[b].role)
+        });
+        same.then_some((layout, position))
+    }
+
+    /// Do the people add up to every figure of their columns? Only then may
+    /// moves be trusted (a caller's mistake would otherwise make the audit
+    /// certify datasets that do not fit).
+    pub fn fits(&self, f: &Figures) -> bool {
+        let mut sum = vec![0u64; f.figs.len()];
+        for (j, figs) in &self.people {
+            for &i in figs {
+                if f.figs[i].column != *j {
+                    return false;
+                }
+                sum[i] += 1;
+            }
+        }
+        let people_cols: Vec<bool> = (0..self.layout.len())
+            .map(|j| self.people.iter().any(|p| p.0 == j))
+            .collect();
+        f.figs
+            .iter()
+            .enumerate()
+            .all(|(i, g)| !people_cols[g.column] || sum[i] == g.value)
+    }
 }
 
 impl Figures {
@@ -87,6 +158,7 @@ impl Figures {
             hidden: false,
             floor: 0,
             rule_cap: None,
+            block_room: None,
         });
         self.upper.push(Vec::new());
         self.member_of.push(Vec::new());

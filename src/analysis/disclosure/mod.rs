@@ -10,6 +10,7 @@
 
 pub mod audit;
 pub mod figures;
+pub mod moves;
 pub mod suppress;
 pub mod tables;
 

@@ -25,6 +25,11 @@ pub struct Cost {
 /// Partner sets tried per failing figure before settling for the cheapest
 /// that helps.
 const TRIALS: usize = 10;
+/// Rounds in which one figure of a large report is given partner sets
+/// before everything tied to it is hidden at once. (A small report keeps
+/// choosing partners one set at a time: hiding everything at once costs its
+/// headline figures, and its rounds are cheap.)
+const MAX_TRIES: u8 = 3;
 /// Shown figures considered per relation when building partner sets.
 const PER_RELATION: usize = 4;
 
@@ -55,6 +60,7 @@ pub fn protect_audited(f: &mut Figures, min_cell: u32) -> (Cost, Audit) {
     let mut cost = Cost::default();
     let mut audit = Audit::new(f);
     let mut stuck = vec![false; f.figs.len()];
+    let mut tries = vec![0u8; f.figs.len()];
     let mut partners: Vec<Vec<usize>> = Vec::new();
     loop {
         let findings: Vec<_> = audit
@@ -69,6 +75,24 @@ pub fn protect_audited(f: &mut Figures, min_cell: u32) -> (Cost, Audit) {
         for x in findings {
             if audit.check(f, x.figure, x.required) {
                 continue; // an earlier partner this round freed it
+            }
+            tries[x.figure] = tries[x.figure].saturating_add(1);
+            if tries[x.figure] == MAX_TRIES + 1 && audit.large() {
+                // Partners chosen one set at a time have not freed it:
+                // hide every figure it is tied to at once (but no group's
+                // size: that would pull in every table).
+                let ties: Vec<usize> = f.member_of[x.figure]
+                    .iter()
+                    .flat_map(|&r| f.rels[r].terms.iter().map(|t| t.0))
+                    .filter(|&i| !f.figs[i].hidden && f.figs[i].role != Role::Responses)
+                    .collect();
+                if !ties.is_empty() {
+                    for &c in &ties {
+                        f.hide(c);
+                    }
+                    partners.push(ties);
+                    continue;
+                }
             }
             let room = x
                 .required

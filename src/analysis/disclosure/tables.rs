@@ -3,9 +3,10 @@
 //! suppression (small figures and small groups) applied before the audit.
 
 use super::Policy;
-use super::figures::{Figures, Role};
+use super::figures::{Figures, Microdata, Role};
 use super::suppress::{Cost, protect};
 use crate::analysis::counts::{IndicatorCounts, QuestionCounts};
+use crate::normalise::Answers;
 use crate::survey::Kind;
 
 /// How one question's answers are shaped, for the relations between cells.
@@ -44,6 +45,14 @@ pub struct IndicatorInput<'a> {
     /// Options whose people are left out of the base.
     pub excluded: Vec<usize>,
     pub counts: &'a IndicatorCounts,
+}
+
+/// The coded rows the counts were made from: each row's group slot, and
+/// its answers per question (aligned with `questions`).
+#[derive(Clone, Copy)]
+pub struct Rows<'a> {
+    pub slot: &'a [u32],
+    pub answers: &'a [Answers],
 }
 
 /// Figure indices for one question: `base[j]` ("answered" for text) and
@@ -86,6 +95,7 @@ pub fn publish(
     columns: &[Vec<usize>],
     questions: &[QuestionInput],
     indicators: &[IndicatorInput],
+    rows: Option<Rows>,
     policy: &Policy,
 ) -> Published {
     let k = columns.len();
@@ -221,6 +231,13 @@ pub fn publish(
         ifigs.push(IndicatorFigs { count, base });
     }
     debug_assert!(f.consistent(), "the published relations hold for the data");
+    if let Some(rows) = rows {
+        f.micro = microdata(&f, rows, columns, &resp, &qfigs, indicators, &ifigs);
+        debug_assert!(
+            f.micro.is_some(),
+            "every row adds up to its column's figures"
+        );
+    }
 
     let mut cost = Cost::default();
     if policy.suppressing() {
@@ -244,6 +261,68 @@ pub fn publish(
     }
 }
 
+/// Where each row is counted, checked against the figures (None if the rows
+/// do not add up to them, which would be a bug: moves are then not tried).
+fn microdata(
+    f: &Figures,
+    rows: Rows,
+    columns: &[Vec<usize>],
+    resp: &[usize],
+    qfigs: &[QuestionFigs],
+    indicators: &[IndicatorInput],
+    ifigs: &[IndicatorFigs],
+) -> Option<Microdata> {
+    let (layout, position) = Microdata::layout(f)?;
+    let groups = columns.len() - 1;
+    let column_of = |slot: usize| (0..groups).find(|&j| columns[j].contains(&slot));
+    let answered = |a: &Answers, r: usize| match a {
+        Answers::Choice(v) => v[r].is_some(),
+        Answers::Multi(v) => v[r] != 0,
+        Answers::Text(v) => v[r],
+    };
+    let has = |a: &Answers, r: usize, o: usize| match a {
+        Answers::Choice(v) => v[r] == Some(o as u32),
+        Answers::Multi(v) => v[r] >> o & 1 == 1,
+        Answers::Text(_) => false,
+    };
+    let mut people = Vec::with_capacity(rows.slot.len());
+    for (r, &slot) in rows.slot.iter().enumerate() {
+        let Some(j) = column_of(slot as usize) else {
+            continue; // a residual group left out of every figure
+        };
+        let mut figs = vec![resp[j]];
+        for (q, a) in qfigs.iter().zip(rows.answers) {
+            if answered(a, r) {
+                figs.push(q.base[j]);
+            }
+            for (o, cells) in q.cells.iter().enumerate() {
+                if has(a, r, o) {
+                    figs.push(cells[j]);
+                }
+            }
+        }
+        for (ind, fi) in indicators.iter().zip(ifigs) {
+            let a = &rows.answers[ind.question];
+            let in_base = answered(a, r) && !ind.excluded.iter().any(|&o| has(a, r, o));
+            let counted = in_base && ind.counted.iter().any(|&o| has(a, r, o));
+            let q = &qfigs[ind.question];
+            if counted && !q.cells.iter().any(|c| c[j] == fi.count[j]) {
+                figs.push(fi.count[j]);
+            }
+            if in_base && fi.base[j] != q.base[j] {
+                figs.push(fi.base[j]);
+            }
+        }
+        people.push((j, figs));
+    }
+    let m = Microdata {
+        layout,
+        position,
+        people,
+    };
+    m.fits(f).then_some(m)
+}
+
 /// Hides what is small: every figure from 1 to min-cell − 1, and every
 /// figure of a group with fewer than min-cell responses. The rules say so
 /// publicly, so a reader knows a group hidden whole is that small: that is
@@ -262,6 +341,52 @@ fn primary(f: &mut Figures, resp: &[usize], policy: &Policy) {
     for i in 0..f.figs.len() {
         if policy.small(f.figs[i].value) || small_columns.contains(&f.figs[i].column) {
             f.hide(i);
+        }
+    }
+    let Some((layout, _)) = Microdata::layout(f) else {
+        return;
+    };
+    let size = |j: usize| layout[j].iter().copied().find(|&i| resp.contains(&i));
+    // The same figure in each group hidden whole, position by position.
+    let blocks = (0..layout.first().map_or(0, Vec::len))
+        .map(|p| -> Vec<usize> { small_columns.iter().map(|&j| layout[j][p]).collect() });
+    for block in blocks {
+        let total: u64 = block.iter().map(|&i| f.figs[i].value).sum();
+        let floors: u64 = block.iter().map(|&i| f.figs[i].floor).sum();
+        // What the rules cap each one at (a hidden group's size), if anything.
+        let caps: Option<u64> = block
+            .iter()
+            .map(|&i| f.figs[i].rule_cap)
+            .sum::<Option<u64>>();
+        for &i in &block {
+            let g = &f.figs[i];
+            let mut room = u64::MAX;
+            if block.len() >= 2 {
+                // The others hold at least their floors and at most their caps.
+                let hi = total - (floors - g.floor);
+                let hi = g.rule_cap.map_or(hi, |c| hi.min(c));
+                let others_cap = caps.map(|c| c - g.rule_cap.unwrap_or(0));
+                let lo = others_cap.map_or(g.floor, |c| g.floor.max(total.saturating_sub(c)));
+                room = hi.saturating_sub(lo);
+            }
+            f.figs[i].block_room = Some(room);
+        }
+    }
+    // A count of everyone in the group (a question all of them answered)
+    // ranges no wider than the group's size does.
+    for &j in &small_columns {
+        let Some(s) = size(j) else { continue };
+        let size_room = f.figs[s]
+            .block_room
+            .unwrap_or(u64::MAX)
+            .min(u64::from(policy.min_cell) - 2);
+        for &i in &layout[j] {
+            let g = &f.figs[i];
+            if matches!(g.role, Role::Base | Role::Answered | Role::IndicatorBase)
+                && g.value == f.figs[s].value
+            {
+                f.figs[i].block_room = Some(g.block_room.unwrap_or(u64::MAX).min(size_room));
+            }
         }
     }
 }

@@ -182,8 +182,11 @@ fn question_alt(s: &Summary, q: &QuestionSummary) -> String {
                 .filter_map(|o| all(o).map(|v| (o, v)))
                 .max_by(|a, b| a.1.total_cmp(&b.1));
             match best {
-                Some((o, v)) => format!("The most common answer overall is \"{o}\" ({}).", pct(v)),
-                None => "Overall figures are hidden so that nobody can be identified.".into(),
+                // A shown 0 beside hidden answers is not "the most common".
+                Some((o, v)) if v > 0.0 => {
+                    format!("The most common answer overall is \"{o}\" ({}).", pct(v))
+                }
+                _ => "Overall figures are hidden so that nobody can be identified.".into(),
             }
         }
     }
