@@ -60,6 +60,7 @@ const GROUP_WORDS: &[&str] = &[
     "pcn",
     "icb",
     "region",
+    "country",
     "locality",
     "neighbourhood",
     "district",
@@ -67,6 +68,9 @@ const GROUP_WORDS: &[&str] = &[
     "place",
     "site",
     "trust",
+    "department",
+    "directorate",
+    "team",
     "practice",
 ];
 
@@ -130,6 +134,16 @@ impl Profile {
 
     fn distinct(&self) -> usize {
         self.values.len()
+    }
+
+    /// The number of different answers, in words (the profile stops
+    /// counting at `MAX_DISTINCT`).
+    fn distinct_words(&self) -> String {
+        if self.distinct() >= MAX_DISTINCT {
+            format!("more than {MAX_DISTINCT}")
+        } else {
+            self.distinct().to_string()
+        }
     }
 }
 
@@ -221,7 +235,8 @@ fn guess(p: &Profile) -> (Guess, String) {
         return (
             Guess::Text,
             format!(
-                "{distinct} different answers in {} responses, {avg_len} characters on average",
+                "{} different answers in {} responses, {avg_len} characters on average",
+                p.distinct_words(),
                 p.answered
             ),
         );
@@ -249,10 +264,64 @@ fn guess(p: &Profile) -> (Guess, String) {
             );
         }
     }
+    if distinct <= MAX_GUESSED_OPTIONS {
+        return (
+            Guess::Single(p.values.iter().map(|(v, _)| v.clone()).collect()),
+            format!("{distinct} different answers; options in first-seen order"),
+        );
+    }
+    long_tail(p)
+}
+
+/// Most options a guessed single-choice question lists in full.
+const MAX_GUESSED_OPTIONS: usize = 30;
+/// Most options kept from a long tail of answers (a country question has
+/// a couple of hundred).
+const MAX_TAIL_OPTIONS: usize = 300;
+
+/// A column with many different answers: a choice with write-ins (a few
+/// answers given by many, the rest by one or two each) keeps the answers
+/// given by at least 1% of respondents (and two people) as options and
+/// counts the rest under "Other"; when those do not cover nine answers in
+/// ten, it is an open question. Never a truncated option list.
+fn long_tail(p: &Profile) -> (Guess, String) {
+    let least = 2;
+    let mut by_count: Vec<&(String, u64)> = p.values.iter().filter(|(_, n)| *n >= least).collect();
+    by_count.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+    by_count.truncate(MAX_TAIL_OPTIONS);
+    let covered: u64 = by_count.iter().map(|(_, n)| n).sum();
+    let shown = p.distinct_words();
+    if covered * 10 < p.answered * 9 {
+        return (
+            Guess::Text,
+            format!(
+                "{shown} different answers in {} responses, too many for a choice question (the {} most common cover {}%)",
+                p.answered,
+                by_count.len(),
+                covered * 100 / p.answered.max(1)
+            ),
+        );
+    }
+    let mut options: Vec<String> = by_count.iter().map(|(v, _)| v.clone()).collect();
+    if !options.iter().any(|o| key(o) == key("Other")) {
+        options.push("Other".into());
+    }
     (
-        Guess::Single(p.values.iter().map(|(v, _)| v.clone()).collect()),
-        format!("{distinct} different answers; options in first-seen order"),
+        Guess::Single(options),
+        format!(
+            "{shown} different answers: the {} given by at least {least} people are options, most common first; \
+             the other {} of {} answers are counted as Other",
+            by_count.len(),
+            p.answered - covered,
+            p.answered
+        ),
     )
+}
+
+/// Text for a `#` comment: a header may hold line breaks, which would end
+/// the comment and break the TOML.
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// A TOML basic string.
@@ -311,7 +380,9 @@ fn slug(header: &str, taken: &mut Vec<String>) -> String {
 }
 
 /// Writes a starter template for columns profiled from the input.
-pub fn template(title: &str, profiles: &[Profile]) -> Result<String> {
+/// `rows`: the responses read (a column repeated under one header is one
+/// profile with more cells than that).
+pub fn template(title: &str, profiles: &[Profile], rows: u64) -> Result<String> {
     let mut skipped = Vec::new();
     let mut candidates: Vec<(usize, Guess, String)> = Vec::new();
     for (i, p) in profiles.iter().enumerate() {
@@ -337,8 +408,15 @@ pub fn template(title: &str, profiles: &[Profile]) -> Result<String> {
 
     // The group column: a low-cardinality single-choice column whose header
     // names a place; failing that, the single-choice column with fewest values.
+    // Only a column nearly everyone answered can group them: a question
+    // most skipped would leave most responses "Not stated".
     let singles = candidates.iter().filter_map(|(i, g, _)| match g {
-        Guess::Single(opts) if (2..=30).contains(&opts.len()) => Some((*i, opts.len())),
+        Guess::Single(opts)
+            if (2..=MAX_TAIL_OPTIONS + 1).contains(&opts.len())
+                && profiles[*i].answered * 10 >= rows * 9 =>
+        {
+            Some((*i, opts.len()))
+        }
         _ => None,
     });
     let named = singles
@@ -351,15 +429,40 @@ pub fn template(title: &str, profiles: &[Profile]) -> Result<String> {
             i,
             format!("its header names a place and it has {n} different answers"),
         ),
-        None => match singles.min_by_key(|(_, n)| *n) {
+        // Unnamed, a yes/no question is not a grouping; fewest answers
+        // otherwise, as groups are meant to be few.
+        None => match singles.filter(|&(_, n)| n >= 3).min_by_key(|(_, n)| *n) {
             Some((i, n)) => (
                 i,
                 format!("it is the single-choice column with the fewest different answers ({n})"),
             ),
-            None => bail!(
-                "no column looks like a grouping column (a single-choice question with 2 to 30 different answers, \
-                 such as borough, PCN or region); write the template by hand (see docs/template.md)"
-            ),
+            None => {
+                // Nothing nearly everyone answered: the least bad column,
+                // said plainly so that the user chooses.
+                let loose = candidates
+                    .iter()
+                    .filter_map(|(i, g, _)| match g {
+                        Guess::Single(opts) if (2..=30).contains(&opts.len()) => {
+                            Some((*i, opts.len()))
+                        }
+                        _ => None,
+                    })
+                    .max_by_key(|&(i, n)| (profiles[i].answered, std::cmp::Reverse(n)));
+                match loose {
+                    Some((i, n)) => (
+                        i,
+                        format!(
+                            "no column that nine in ten answered looks like a grouping; this one has {n} different \
+                             answers and {} of {rows} answered it. CHOOSE THE GROUP BY HAND",
+                            profiles[i].answered
+                        ),
+                    ),
+                    None => bail!(
+                        "no column looks like a grouping column (a single-choice question with 2 to 30 different \
+                         answers, such as borough, PCN or region); write the template by hand (see docs/template.md)"
+                    ),
+                }
+            }
         },
     };
 
@@ -374,7 +477,7 @@ pub fn template(title: &str, profiles: &[Profile]) -> Result<String> {
     if !skipped.is_empty() {
         let _ = writeln!(o, "#\n# Columns left out of the analysis:");
         for s in &skipped {
-            let _ = writeln!(o, "#   {s}");
+            let _ = writeln!(o, "#   {}", one_line(s));
         }
     }
     let _ = writeln!(o, "\n# GUESS: the title, from the file name.");
@@ -396,8 +499,9 @@ pub fn template(title: &str, profiles: &[Profile]) -> Result<String> {
     };
     let _ = writeln!(
         o,
-        "# GUESS: responses are grouped by \"{}\" because {why_group}.",
-        profiles[group_i].header
+        "# GUESS: responses are grouped by \"{}\" because {}.",
+        one_line(&profiles[group_i].header),
+        one_line(&why_group)
     );
     let _ = writeln!(
         o,
@@ -444,7 +548,7 @@ pub fn template(title: &str, profiles: &[Profile]) -> Result<String> {
             Guess::Multi(v) => ("multi", Some(v)),
             Guess::Text => ("text", None),
         };
-        let _ = writeln!(o, "# GUESS: {kind}, because {why}.");
+        let _ = writeln!(o, "# GUESS: {kind}, because {}.", one_line(why));
         let _ = writeln!(
             o,
             "[[questions]]\nid = {}\ntext = {}\nkind = \"{kind}\"",
@@ -504,6 +608,71 @@ mod tests {
             p.add(c);
         }
         p
+    }
+
+    /// A country question: 80 countries given by 2 to 40 people each and 20
+    /// given by one. A choice with write-ins, not an open question, and no
+    /// answer is dropped: the one-offs are counted as Other.
+    fn countries() -> Vec<String> {
+        let mut cells = Vec::new();
+        for c in 0..80 {
+            for _ in 0..(2 + c % 39) {
+                cells.push(format!("Country {c}"));
+            }
+        }
+        cells.extend((0..20).map(|c| format!("Lone country {c}")));
+        cells
+    }
+
+    #[test]
+    fn many_answers_become_options_with_other_or_text_never_a_truncated_list() {
+        let cells = countries();
+        let p = profile(
+            "Country",
+            &cells.iter().map(String::as_str).collect::<Vec<_>>(),
+        );
+        let Guess::Single(options) = guess(&p).0 else {
+            panic!("a choice with write-ins: {:?}", guess(&p));
+        };
+        assert_eq!(options.len(), 81, "80 countries and Other");
+        assert_eq!(options.last().unwrap(), "Other");
+        assert!(guess(&p).1.contains("the other 20 of"), "{}", guess(&p).1);
+        // The most common first.
+        assert_eq!(options[0], "Country 38");
+
+        // 600 different short answers: more than the profile keeps, so an
+        // open question (never the first 500 as options).
+        let free: Vec<String> = (0..600).map(|i| format!("answer {i}")).collect();
+        let p = profile(
+            "Job title",
+            &free.iter().map(String::as_str).collect::<Vec<_>>(),
+        );
+        let (g, why) = guess(&p);
+        assert_eq!(g, Guess::Text, "{why}");
+        assert!(why.contains("more than 500"), "{why}");
+    }
+
+    #[test]
+    fn the_group_is_a_column_nearly_everyone_answered() {
+        // A place-named column most people skipped loses to one everyone
+        // answered; a yes/no column is never the group.
+        let n = 100;
+        let mut region = Profile::new("Region");
+        let mut team = Profile::new("Which team are you in?");
+        let mut yes = Profile::new("Do you use R?");
+        for i in 0..n {
+            region.add(if i < 8 { "North" } else { "" });
+            team.add(["Red", "Blue", "Green"][i % 3]);
+            yes.add(if i % 2 == 0 { "Yes" } else { "No" });
+        }
+        let t = template("t", &[yes, region, team], n as u64).unwrap();
+        assert!(
+            t.contains("question = \"which_team_are_you_in\""),
+            "{}",
+            t.lines()
+                .filter(|l| l.contains("GUESS: responses"))
+                .collect::<String>()
+        );
     }
 
     #[test]
@@ -587,7 +756,7 @@ mod tests {
             profile("Which PCN do you work in?", &["North", "South", "East"]),
             profile("I feel valued", &["Agree", "Disagree", "Strongly agree"]),
         ];
-        let toml = template("Pulse \"Q3\"", &profiles).unwrap();
+        let toml = template("Pulse \"Q3\"", &profiles, 3).unwrap();
         let t = crate::survey::Template::from_toml(&toml, "init").unwrap();
         assert_eq!(t.group.question, "which_pcn_do_you_work_in");
         assert_eq!(t.group.label, "PCN");

@@ -16,6 +16,8 @@ struct Profiler {
     profiles: Vec<Profile>,
     /// For the current file: logical column -> profile index.
     map: Vec<usize>,
+    /// Responses read, over all files.
+    rows: u64,
 }
 
 impl Sink for Profiler {
@@ -42,6 +44,7 @@ impl Sink for Profiler {
     }
 
     fn row(&mut self, _row: RowNo, record: &StringRecord) -> Result<()> {
+        self.rows += 1;
         for (cell, &p) in record.iter().zip(&self.map) {
             self.profiles[p].add(cell);
         }
@@ -64,7 +67,7 @@ pub fn run(args: InitArgs) -> Result<()> {
         .file_stem()
         .map(|s| s.to_string_lossy().replace(['_', '-'], " "))
         .unwrap_or_else(|| "Survey".into());
-    let toml = infer::template(&title, &prof.profiles)?;
+    let toml = infer::template(&title, &prof.profiles, prof.rows)?;
     let is_input = |p: &std::path::Path| {
         args.inputs.iter().any(|i| {
             i.canonicalize()
