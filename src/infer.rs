@@ -279,13 +279,16 @@ const MAX_GUESSED_OPTIONS: usize = 30;
 /// a couple of hundred).
 const MAX_TAIL_OPTIONS: usize = 300;
 
-/// A column with many different answers: a choice with write-ins (a few
-/// answers given by many, the rest by one or two each) keeps the answers
-/// given by at least 1% of respondents (and two people) as options and
+/// Fewest people giving an answer for it to be an option of a long list.
+const MIN_OPTION_ANSWERS: u64 = 2;
+
+/// A column with many different answers: a choice with write-ins (most
+/// answers given by several people each, the rest by one each) keeps the
+/// answers given by at least `MIN_OPTION_ANSWERS` people as options and
 /// counts the rest under "Other"; when those do not cover nine answers in
 /// ten, it is an open question. Never a truncated option list.
 fn long_tail(p: &Profile) -> (Guess, String) {
-    let least = 2;
+    let least = MIN_OPTION_ANSWERS;
     let mut by_count: Vec<&(String, u64)> = p.values.iter().filter(|(_, n)| *n >= least).collect();
     by_count.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
     by_count.truncate(MAX_TAIL_OPTIONS);
@@ -406,19 +409,17 @@ pub fn template(title: &str, profiles: &[Profile], rows: u64) -> Result<String> 
         candidates.push((i, g, why));
     }
 
-    // The group column: a low-cardinality single-choice column whose header
-    // names a place; failing that, the single-choice column with fewest values.
-    // Only a column nearly everyone answered can group them: a question
-    // most skipped would leave most responses "Not stated".
-    let singles = candidates.iter().filter_map(|(i, g, _)| match g {
-        Guess::Single(opts)
-            if (2..=MAX_TAIL_OPTIONS + 1).contains(&opts.len())
-                && profiles[*i].answered * 10 >= rows * 9 =>
-        {
-            Some((*i, opts.len()))
-        }
-        _ => None,
-    });
+    // The group column: a single-choice column nearly everyone answered
+    // (a question most skipped would leave most responses "Not stated"),
+    // whose header names a place; failing that, the one with fewest values.
+    let choices = |most: usize| {
+        candidates.iter().filter_map(move |(i, g, _)| match g {
+            Guess::Single(opts) if (2..=most).contains(&opts.len()) => Some((*i, opts.len())),
+            _ => None,
+        })
+    };
+    let singles =
+        choices(MAX_TAIL_OPTIONS + 1).filter(|&(i, _)| profiles[i].answered * 10 >= rows * 9);
     let named = singles
         .clone()
         .filter_map(|(i, n)| group_word_rank(&profiles[i].header).map(|r| (r, i, n)))
@@ -439,14 +440,7 @@ pub fn template(title: &str, profiles: &[Profile], rows: u64) -> Result<String> 
             None => {
                 // Nothing nearly everyone answered: the least bad column,
                 // said plainly so that the user chooses.
-                let loose = candidates
-                    .iter()
-                    .filter_map(|(i, g, _)| match g {
-                        Guess::Single(opts) if (2..=30).contains(&opts.len()) => {
-                            Some((*i, opts.len()))
-                        }
-                        _ => None,
-                    })
+                let loose = choices(MAX_GUESSED_OPTIONS)
                     .max_by_key(|&(i, n)| (profiles[i].answered, std::cmp::Reverse(n)));
                 match loose {
                     Some((i, n)) => (

@@ -301,8 +301,8 @@ pub struct Audit {
     pub solves: usize,
     /// People that can be moved between groups hidden whole, if any.
     moves_between: Option<Moves>,
-    /// Whether the widest window is searched (see `WIDE_UP_TO`).
-    wide: bool,
+    /// Too many hidden figures for the widest window (see `WIDE_UP_TO`).
+    large: bool,
 }
 
 impl Audit {
@@ -316,13 +316,13 @@ impl Audit {
             moves: vec![Vec::new(); f.figs.len()],
             solves: 0,
             moves_between: Moves::new(f),
-            wide: f.figs.iter().filter(|g| g.hidden).count() <= WIDE_UP_TO,
+            large: f.figs.iter().filter(|g| g.hidden).count() > WIDE_UP_TO,
         }
     }
 
     /// A report too large for the widest window (see `WIDE_UP_TO`).
     pub fn large(&self) -> bool {
-        !self.wide
+        self.large
     }
 
     pub fn width(&self, i: usize) -> u64 {
@@ -354,18 +354,8 @@ impl Audit {
                 .collect();
             rels.sort_unstable();
             rels.dedup();
-            rels.iter().all(|&r| {
-                let rel = &f.rels[r];
-                let lhs: i64 = rel
-                    .terms
-                    .iter()
-                    .map(|&(i, c)| c * at.get(&i).copied().unwrap_or(self.truth[i]))
-                    .sum();
-                match rel.op {
-                    Op::Eq => lhs == 0,
-                    Op::Le => lhs <= 0,
-                }
-            })
+            rels.iter()
+                .all(|&r| f.rels[r].holds(|i| at.get(&i).copied().unwrap_or(self.truth[i])))
         };
         if fits {
             self.keep_moved(moved);
@@ -437,7 +427,7 @@ impl Audit {
             if self.width(x) >= need {
                 return true;
             }
-            if limit > WINDOWS[1].0 && !self.wide {
+            if limit > WINDOWS[1].0 && self.large {
                 break;
             }
             let (vars, whole) = component(f, x, limit, per_relation);
@@ -563,13 +553,7 @@ impl Audit {
                     || x.iter().zip(&f.figs).any(|(v, g)| {
                         *v < g.floor as i64 || g.rule_cap.is_some_and(|c| *v > c as i64)
                     })
-                    || f.rels.iter().any(|r| {
-                        let lhs: i64 = r.terms.iter().map(|&(i, c)| c * x[i]).sum();
-                        match r.op {
-                            Op::Eq => lhs != 0,
-                            Op::Le => lhs > 0,
-                        }
-                    })
+                    || f.rels.iter().any(|r| !r.holds(|i| x[i]))
             })
             .count()
     }

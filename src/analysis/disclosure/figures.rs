@@ -72,6 +72,17 @@ pub struct Relation {
     pub op: Op,
 }
 
+impl Relation {
+    /// Does it hold when figure `i` has `value(i)`?
+    pub fn holds(&self, value: impl Fn(usize) -> i64) -> bool {
+        let lhs: i64 = self.terms.iter().map(|&(i, c)| c * value(i)).sum();
+        match self.op {
+            Op::Eq => lhs == 0,
+            Op::Le => lhs <= 0,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Figures {
     pub figs: Vec<Figure>,
@@ -213,16 +224,8 @@ impl Figures {
     /// relations are facts about the data. A failure is a bug in the table
     /// builder, caught by tests.)
     pub fn consistent(&self) -> bool {
-        self.rels.iter().all(|r| {
-            let lhs: i64 = r
-                .terms
-                .iter()
-                .map(|&(i, c)| c * self.figs[i].value as i64)
-                .sum();
-            match r.op {
-                Op::Eq => lhs == 0,
-                Op::Le => lhs <= 0,
-            }
-        })
+        self.rels
+            .iter()
+            .all(|r| r.holds(|i| self.figs[i].value as i64))
     }
 }

@@ -231,17 +231,23 @@ pub fn publish(
         ifigs.push(IndicatorFigs { count, base });
     }
     debug_assert!(f.consistent(), "the published relations hold for the data");
-    if let Some(rows) = rows {
-        f.micro = microdata(&f, rows, columns, &resp, &qfigs, indicators, &ifigs);
-        debug_assert!(
-            f.micro.is_some(),
-            "every row adds up to its column's figures"
-        );
-    }
 
     let mut cost = Cost::default();
     if policy.suppressing() {
-        primary(&mut f, &resp, policy);
+        let small_columns = primary(&mut f, &resp, policy);
+        if let Some((layout, position)) = Microdata::layout(&f) {
+            block_rooms(&mut f, &resp, &small_columns, &layout, policy);
+            if let Some(rows) = rows {
+                let people = people(rows, columns, &resp, &qfigs, indicators, &ifigs, &f);
+                let m = Microdata {
+                    layout,
+                    position,
+                    people,
+                };
+                debug_assert!(m.fits(&f), "every row adds up to its column's figures");
+                f.micro = m.fits(&f).then_some(m);
+            }
+        }
         cost = protect(&mut f, policy.min_cell);
         // What protection cost, for tuning (figure counts only, no data).
         if std::env::var_os("SURVEY_LENS_DEBUG_DISCLOSURE").is_some() {
@@ -261,20 +267,26 @@ pub fn publish(
     }
 }
 
-/// Where each row is counted, checked against the figures (None if the rows
-/// do not add up to them, which would be a bug: moves are then not tried).
-fn microdata(
-    f: &Figures,
+/// Where each row is counted: its column (not All), and the figures of that
+/// column it adds one to. Rows of a residual group left out of every
+/// figure are left out here too.
+fn people(
     rows: Rows,
     columns: &[Vec<usize>],
     resp: &[usize],
     qfigs: &[QuestionFigs],
     indicators: &[IndicatorInput],
     ifigs: &[IndicatorFigs],
-) -> Option<Microdata> {
-    let (layout, position) = Microdata::layout(f)?;
+    f: &Figures,
+) -> Vec<(usize, Vec<usize>)> {
     let groups = columns.len() - 1;
-    let column_of = |slot: usize| (0..groups).find(|&j| columns[j].contains(&slot));
+    let slots = columns.iter().flatten().max().map_or(0, |&s| s + 1);
+    let mut column_of = vec![None; slots];
+    for (j, col) in columns[..groups].iter().enumerate() {
+        for &s in col {
+            column_of[s] = Some(j);
+        }
+    }
     let answered = |a: &Answers, r: usize| match a {
         Answers::Choice(v) => v[r].is_some(),
         Answers::Multi(v) => v[r] != 0,
@@ -287,8 +299,8 @@ fn microdata(
     };
     let mut people = Vec::with_capacity(rows.slot.len());
     for (r, &slot) in rows.slot.iter().enumerate() {
-        let Some(j) = column_of(slot as usize) else {
-            continue; // a residual group left out of every figure
+        let Some(j) = column_of.get(slot as usize).copied().flatten() else {
+            continue;
         };
         let mut figs = vec![resp[j]];
         for (q, a) in qfigs.iter().zip(rows.answers) {
@@ -301,33 +313,30 @@ fn microdata(
                 }
             }
         }
+        // An indicator's own figures (where it is not a cell or the
+        // question's base, which are counted above).
         for (ind, fi) in indicators.iter().zip(ifigs) {
             let a = &rows.answers[ind.question];
             let in_base = answered(a, r) && !ind.excluded.iter().any(|&o| has(a, r, o));
             let counted = in_base && ind.counted.iter().any(|&o| has(a, r, o));
-            let q = &qfigs[ind.question];
-            if counted && !q.cells.iter().any(|c| c[j] == fi.count[j]) {
+            if counted && f.figs[fi.count[j]].role == Role::IndicatorCount {
                 figs.push(fi.count[j]);
             }
-            if in_base && fi.base[j] != q.base[j] {
+            if in_base && f.figs[fi.base[j]].role == Role::IndicatorBase {
                 figs.push(fi.base[j]);
             }
         }
         people.push((j, figs));
     }
-    let m = Microdata {
-        layout,
-        position,
-        people,
-    };
-    m.fits(f).then_some(m)
+    people
 }
 
 /// Hides what is small: every figure from 1 to min-cell − 1, and every
 /// figure of a group with fewer than min-cell responses. The rules say so
 /// publicly, so a reader knows a group hidden whole is that small: that is
 /// recorded as the figure's `rule_cap`, for the audit.
-fn primary(f: &mut Figures, resp: &[usize], policy: &Policy) {
+/// Returns the columns of the groups hidden whole.
+fn primary(f: &mut Figures, resp: &[usize], policy: &Policy) -> Vec<usize> {
     let small_columns: Vec<usize> = resp
         .iter()
         .filter(|&&r| policy.small(f.figs[r].value))
@@ -343,10 +352,18 @@ fn primary(f: &mut Figures, resp: &[usize], policy: &Policy) {
             f.hide(i);
         }
     }
-    let Some((layout, _)) = Microdata::layout(f) else {
-        return;
-    };
-    let size = |j: usize| layout[j].iter().copied().find(|&i| resp.contains(&i));
+    small_columns
+}
+
+/// How wide a figure of a group hidden whole can range at most (see
+/// `Figure::block_room`), from the same figure in every such group.
+fn block_rooms(
+    f: &mut Figures,
+    resp: &[usize],
+    small_columns: &[usize],
+    layout: &[Vec<usize>],
+    policy: &Policy,
+) {
     // The same figure in each group hidden whole, position by position.
     let blocks = (0..layout.first().map_or(0, Vec::len))
         .map(|p| -> Vec<usize> { small_columns.iter().map(|&j| layout[j][p]).collect() });
@@ -374,8 +391,8 @@ fn primary(f: &mut Figures, resp: &[usize], policy: &Policy) {
     }
     // A count of everyone in the group (a question all of them answered)
     // ranges no wider than the group's size does.
-    for &j in &small_columns {
-        let Some(s) = size(j) else { continue };
+    for &j in small_columns {
+        let s = resp[j];
         let size_room = f.figs[s]
             .block_room
             .unwrap_or(u64::MAX)
