@@ -79,6 +79,28 @@ pub struct TrendArgs {
     pub quiet: bool,
 }
 
+/// How to read the export files, shared by every command that reads them.
+#[derive(Args, Debug, Clone, Default)]
+pub struct ReadArgs {
+    /// Worksheet to read from .xlsx inputs. Default: the first with a header row.
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// Header rows before the first response (1 to 3), when the layout cannot be told from the file:
+    /// 2 for a two-row header (questions, then options or labels), 3 for Qualtrics.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=3))]
+    pub header_rows: Option<u8>,
+}
+
+impl ReadArgs {
+    pub fn options(&self, progress: crate::progress::Progress) -> crate::load::Options {
+        crate::load::Options {
+            sheet: self.sheet.clone(),
+            progress,
+            header_rows: self.header_rows.map(usize::from),
+        }
+    }
+}
+
 #[derive(Args, Debug)]
 pub struct InspectArgs {
     /// Survey export(s).
@@ -87,9 +109,8 @@ pub struct InspectArgs {
     /// Survey template (TOML). Default: the built-in SEL stakeholder survey.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Worksheet to read from .xlsx inputs.
-    #[arg(long, value_name = "NAME")]
-    pub sheet: Option<String>,
+    #[command(flatten)]
+    pub read: ReadArgs,
 }
 
 #[derive(Args, Debug)]
@@ -103,9 +124,8 @@ pub struct InitArgs {
     /// Overwrite the output file if it exists.
     #[arg(long)]
     pub force: bool,
-    /// Worksheet to read from .xlsx inputs.
-    #[arg(long, value_name = "NAME")]
-    pub sheet: Option<String>,
+    #[command(flatten)]
+    pub read: ReadArgs,
 }
 
 #[derive(Args, Debug)]
@@ -141,9 +161,8 @@ pub struct ReportArgs {
         value_name = "LIST"
     )]
     pub format: Vec<Format>,
-    /// Worksheet to read from .xlsx inputs. Default: the first with a header row.
-    #[arg(long, value_name = "NAME")]
-    pub sheet: Option<String>,
+    #[command(flatten)]
+    pub read: ReadArgs,
     /// Label for this wave, e.g. "2026 Q3". Default: the quarter most responses were completed in.
     #[arg(long, value_name = "LABEL")]
     pub wave: Option<String>,

@@ -64,7 +64,11 @@ const GROUP_WORDS: &[&str] = &[
     "locality",
     "neighbourhood",
     "district",
+    "county",
+    "city",
+    "ward",
     "area",
+    "location",
     "place",
     "site",
     "trust",
@@ -265,8 +269,21 @@ fn guess(p: &Profile) -> (Guess, String) {
         }
     }
     if distinct <= MAX_GUESSED_OPTIONS {
+        let mut options: Vec<String> = p.values.iter().map(|(v, _)| v.clone()).collect();
+        // Numbers (a 1-6 ranking, a 0-10 score) read in numeric order.
+        let numbers: Option<Vec<f64>> = options.iter().map(|v| v.trim().parse().ok()).collect();
+        if let Some(mut numbered) =
+            numbers.map(|n| n.into_iter().zip(options.clone()).collect::<Vec<_>>())
+        {
+            numbered.sort_by(|a, b| a.0.total_cmp(&b.0));
+            options = numbered.into_iter().map(|(_, v)| v).collect();
+            return (
+                Guess::Single(options),
+                format!("{distinct} different answers, all numbers; options in numeric order"),
+            );
+        }
         return (
-            Guess::Single(p.values.iter().map(|(v, _)| v.clone()).collect()),
+            Guess::Single(options),
             format!("{distinct} different answers; options in first-seen order"),
         );
     }
@@ -420,8 +437,10 @@ pub fn template(title: &str, profiles: &[Profile], rows: u64) -> Result<String> 
     };
     let singles =
         choices(MAX_TAIL_OPTIONS + 1).filter(|&(i, _)| profiles[i].answered * 10 >= rows * 9);
-    let named = singles
-        .clone()
+    // A header that names a place may have been skipped by a few more: three
+    // in four answering is still nearly everyone's group.
+    let named = choices(MAX_TAIL_OPTIONS + 1)
+        .filter(|&(i, _)| profiles[i].answered * 4 >= rows * 3)
         .filter_map(|(i, n)| group_word_rank(&profiles[i].header).map(|r| (r, i, n)))
         .min_by_key(|(r, i, _)| (*r, *i))
         .map(|(_, i, n)| (i, n));
@@ -441,7 +460,7 @@ pub fn template(title: &str, profiles: &[Profile], rows: u64) -> Result<String> 
                 // Nothing nearly everyone answered: the least bad column,
                 // said plainly so that the user chooses.
                 let loose = choices(MAX_GUESSED_OPTIONS)
-                    .max_by_key(|&(i, n)| (profiles[i].answered, std::cmp::Reverse(n)));
+                    .max_by_key(|&(i, n)| (n >= 3, profiles[i].answered, std::cmp::Reverse(n)));
                 match loose {
                     Some((i, n)) => (
                         i,
@@ -482,15 +501,6 @@ pub fn template(title: &str, profiles: &[Profile], rows: u64) -> Result<String> 
         .iter()
         .map(|p| slug(&p.header, &mut taken))
         .collect();
-    let group_opts = match &candidates
-        .iter()
-        .find(|(i, _, _)| *i == group_i)
-        .expect("group is a candidate")
-        .1
-    {
-        Guess::Single(o) => o.clone(),
-        _ => unreachable!("group is single-choice"),
-    };
     let _ = writeln!(
         o,
         "# GUESS: responses are grouped by \"{}\" because {}.",
@@ -499,7 +509,9 @@ pub fn template(title: &str, profiles: &[Profile], rows: u64) -> Result<String> 
     );
     let _ = writeln!(
         o,
-        "# Groups are listed in first-seen order; reorder them as reports should show them."
+        "# The groups are that question's options, in their order: reorder them there as reports should\n\
+         # show them. To group by another question, put its id here; nothing else changes. To merge\n\
+         # spellings, list the groups: values = [{{ name = \"North\", aliases = [\"N\"] }}, ...]"
     );
     let label = group_word_rank(&profiles[group_i].header)
         .map(|r| GROUP_WORDS[r])
@@ -514,14 +526,7 @@ pub fn template(title: &str, profiles: &[Profile], rows: u64) -> Result<String> 
         q(&ids[group_i]),
         q(&label)
     );
-    let _ = writeln!(
-        o,
-        "values = [\n{}]\n",
-        group_opts
-            .iter()
-            .map(|g| format!("  {{ name = {} }},\n", q(g)))
-            .collect::<String>()
-    );
+    o.push('\n');
 
     let has_text = candidates.iter().any(|(_, g, _)| *g == Guess::Text);
     let _ = writeln!(o, "[[sections]]\nid = \"results\"\ntitle = \"Results\"\n");
@@ -549,14 +554,14 @@ pub fn template(title: &str, profiles: &[Profile], rows: u64) -> Result<String> 
             q(id),
             q(&p.header)
         );
-        if *i != group_i {
-            let section = if kind == "text" {
-                "free_text"
-            } else {
-                "results"
-            };
-            let _ = writeln!(o, "section = \"{section}\"");
-        }
+        // The group question gets a section too, so that grouping by
+        // another question leaves it an ordinary one.
+        let section = if kind == "text" {
+            "free_text"
+        } else {
+            "results"
+        };
+        let _ = writeln!(o, "section = \"{section}\"");
         if let Some(opts) = opts {
             let _ = writeln!(o, "options = {}", list(opts));
         }

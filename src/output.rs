@@ -24,6 +24,9 @@ pub struct Staged {
     staging: PathBuf,
     dest: PathBuf,
     committed: bool,
+    /// Folders made to hold the staging folder, innermost first: removed
+    /// again when the run fails, so that a refused input leaves no trace.
+    made: Vec<PathBuf>,
 }
 
 impl Staged {
@@ -46,6 +49,11 @@ impl Staged {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
+        let made: Vec<PathBuf> = parent
+            .ancestors()
+            .take_while(|a| !a.as_os_str().is_empty() && !a.exists())
+            .map(Path::to_path_buf)
+            .collect();
         fs::create_dir_all(&parent)
             .with_context(|| format!("cannot create folder {}", parent.display()))?;
         let name = dest
@@ -62,6 +70,7 @@ impl Staged {
             staging,
             dest: dest.to_path_buf(),
             committed: false,
+            made,
         })
     }
 
@@ -121,6 +130,12 @@ impl Drop for Staged {
     fn drop(&mut self) {
         if !self.committed {
             fs::remove_dir_all(&self.staging).ok();
+            // Only folders left empty go: another run may be writing beside us.
+            for dir in &self.made {
+                if fs::remove_dir(dir).is_err() {
+                    break;
+                }
+            }
         }
     }
 }

@@ -108,9 +108,13 @@ pub struct InputInfo {
     /// Header rows before the first response (SurveyMonkey 2, Qualtrics 3).
     #[serde(default)]
     pub header_rows: u64,
-    /// Unfinished responses left out (Qualtrics `Finished` = False/0).
+    /// Unfinished responses left out (Qualtrics `Finished` = False/0,
+    /// LimeSurvey without a submit date).
     #[serde(default)]
     pub incomplete_excluded: u64,
+    /// Qualtrics preview, test and spam responses left out (`Status`).
+    #[serde(default)]
+    pub screened_excluded: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -118,6 +122,9 @@ pub struct Responses {
     pub read: u64,
     pub duplicates_removed: u64,
     pub incomplete_excluded: u64,
+    /// Qualtrics preview, test and spam responses left out.
+    #[serde(default)]
+    pub screened_excluded: u64,
     pub analysed: u64,
     /// Responses per group, report order, "All" last. `responses` is null when
     /// the group is small enough to be suppressed.

@@ -457,3 +457,52 @@ fn csv_tables_are_long_form_and_match_json() {
         1 + 8 * (s["groups"].as_array().unwrap().len() + 1)
     );
 }
+
+/// "At a glance", the chart alt texts and the summary's flags name the same
+/// groups as standing out, better or worse: a board member who reads only
+/// one of them is told what the others say.
+#[test]
+fn every_verdict_names_the_same_groups() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    let s = report(&[&sample()], &out, &["--quiet", "--format", "md,json,svg"]);
+    let mut flagged: Vec<String> = group_names(&s)
+        .into_iter()
+        .filter(|g| {
+            s["indicators"].as_array().unwrap().iter().any(|i| {
+                i["cells"].as_array().unwrap().iter().any(|c| {
+                    c["group"] == g.as_str() && (c["vs_all"] == "worse" || c["vs_all"] == "better")
+                })
+            })
+        })
+        .collect();
+    flagged.sort();
+    assert!(flagged.len() >= 2, "the sample has planted differences");
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    let glance = md
+        .split("## At a glance")
+        .nth(1)
+        .unwrap()
+        .split("\n## ")
+        .next()
+        .unwrap();
+    let mut in_glance: Vec<String> = glance
+        .lines()
+        .filter_map(|l| l.strip_prefix("- **"))
+        .filter_map(|l| l.split("**").next())
+        .map(str::to_string)
+        .collect();
+    in_glance.sort();
+    assert_eq!(in_glance, flagged, "At a glance");
+    let alt = md
+        .lines()
+        .find_map(|l| l.strip_suffix("](charts/indicators.svg)"))
+        .unwrap();
+    let mut in_alt: Vec<String> = flagged
+        .iter()
+        .filter(|g| alt.contains(&format!("{g} is ")))
+        .cloned()
+        .collect();
+    in_alt.sort();
+    assert_eq!(in_alt, flagged, "indicator chart alt text: {alt}");
+}

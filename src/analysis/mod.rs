@@ -370,6 +370,7 @@ pub fn analyse(
 
     let read = inputs.iter().map(|i| i.rows).sum();
     let incomplete_excluded = inputs.iter().map(|i| i.incomplete_excluded).sum();
+    let screened_excluded = inputs.iter().map(|i| i.screened_excluded).sum();
     let analysed = c.responses[all_slot] - left_out;
     let mut data_quality = safe_notes(&coded.notes, &policy);
     if left_out > 0 {
@@ -397,6 +398,7 @@ pub fn analyse(
             read,
             duplicates_removed: coded.duplicates_removed,
             incomplete_excluded,
+            screened_excluded,
             analysed,
             by_group,
         },

@@ -54,10 +54,7 @@ impl Sink for Profiler {
 
 pub fn run(args: InitArgs) -> Result<()> {
     let (progress, shown) = crate::progress::for_inputs(&args.inputs, false);
-    let opts = load::Options {
-        sheet: args.sheet.clone(),
-        progress,
-    };
+    let opts = args.read.options(progress);
     let mut prof = Profiler::default();
     for path in &args.inputs {
         load::read(path, &opts, &mut prof)?;

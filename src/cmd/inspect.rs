@@ -54,10 +54,7 @@ impl Sink for Inspector<'_> {
 pub fn run(args: InspectArgs) -> Result<()> {
     let template = Template::load(args.config.as_deref())?;
     let (progress, shown) = crate::progress::for_inputs(&args.inputs, false);
-    let opts = load::Options {
-        sheet: args.sheet.clone(),
-        progress,
-    };
+    let opts = args.read.options(progress);
     let width = super::report::terminal_width(std::io::stdout().is_terminal());
     let questions: Vec<_> = template.analysed_questions().collect();
     let mut ins = Inspector {
@@ -83,12 +80,8 @@ pub fn run(args: InspectArgs) -> Result<()> {
             describe_input(&info),
             info.header_rows,
             if info.header_rows == 1 { "" } else { "s" },
-            info.rows - info.incomplete_excluded,
-            if info.incomplete_excluded > 0 {
-                format!(" ({} unfinished left out)", info.incomplete_excluded)
-            } else {
-                String::new()
-            }
+            info.rows - info.incomplete_excluded - info.screened_excluded,
+            left_out(&info)
         );
         let mut t = table(width);
         t.set_header(["Column", "Maps to", "Kind", "Answered"]);
@@ -199,5 +192,21 @@ fn list_or_none(v: &[String]) -> String {
             .map(|s| format!("\"{s}\""))
             .collect::<Vec<_>>()
             .join(", ")
+    }
+}
+
+/// " (4 unfinished, 2 preview, test or spam left out)", or nothing.
+fn left_out(info: &crate::summary::InputInfo) -> String {
+    let mut parts = Vec::new();
+    if info.incomplete_excluded > 0 {
+        parts.push(format!("{} unfinished", info.incomplete_excluded));
+    }
+    if info.screened_excluded > 0 {
+        parts.push(format!("{} preview, test or spam", info.screened_excluded));
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" ({} left out)", parts.join(", "))
     }
 }

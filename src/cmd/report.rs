@@ -25,10 +25,7 @@ pub fn run(args: ReportArgs) -> Result<()> {
     let staged = Staged::new(&out, &args.inputs)?;
     crate::budget::check(&args.inputs, &template, args.quotes > 0, args.max_memory)?;
     let (progress, shown) = crate::progress::for_inputs(&args.inputs, args.quiet);
-    let opts = load::Options {
-        sheet: args.sheet.clone(),
-        progress: progress.clone(),
-    };
+    let opts = args.read.options(progress.clone());
     let policy = analysis::Policy {
         min_cell,
         round: args.round,

@@ -50,6 +50,7 @@ pub(super) fn read(
     enc: Encoding,
     sink: &mut dyn Sink,
     hash: bool,
+    header_rows: Option<usize>,
 ) -> Result<InputInfo> {
     let name = file_name(path);
     let first_line: String = match enc {
@@ -68,7 +69,7 @@ pub(super) fn read(
     let (tx, rx) = mpsc::sync_channel::<Result<Batch>>(8);
     let (back_tx, back_rx) = mpsc::channel::<Batch>();
     let used_1252_ref = &used_1252;
-    let (layout, rows, incomplete, digest) = std::thread::scope(|scope| {
+    let (layout, rows, left, digest) = std::thread::scope(|scope| {
         let parser = scope.spawn(move || -> Result<Option<String>> {
             let used_1252 = used_1252_ref;
             let mut hasher = Sha256::new();
@@ -153,13 +154,13 @@ pub(super) fn read(
             batch: Vec::new(),
             pos: 0,
         };
-        let fed = feed(path, &name, &mut received, sink);
+        let fed = feed(path, &name, &mut received, sink, header_rows);
         drop(received);
         let digest = parser
             .join()
             .map_err(|_| anyhow::anyhow!("reading {} failed", path.display()))?;
-        let (layout, rows, incomplete) = fed?;
-        Ok::<_, anyhow::Error>((layout, rows, incomplete, digest?))
+        let (layout, rows, left) = fed?;
+        Ok::<_, anyhow::Error>((layout, rows, left, digest?))
     })?;
     let encoding = if used_1252.load(Ordering::Relaxed) {
         Encoding::Windows1252
@@ -171,7 +172,7 @@ pub(super) fn read(
         digest.unwrap_or_default(),
         &layout,
         rows,
-        incomplete,
+        left,
         Described {
             container: "csv",
             encoding: Some(encoding.label().to_string()),

@@ -21,6 +21,7 @@ use sha2::{Digest, Sha256};
 use crate::progress::Progress;
 use crate::summary::InputInfo;
 use layout::Layout;
+pub use layout::SAMPLE_ROWS;
 use sniff::{HEAD_LEN, Kind, sniff};
 
 /// A row number as a spreadsheet shows it (the first row is 1). It differs
@@ -48,6 +49,16 @@ pub struct Options {
     pub sheet: Option<String>,
     /// Told how many bytes have been read, for long runs.
     pub progress: Progress,
+    /// Header rows the user says the files have (`--header-rows`), when the
+    /// layout cannot be told from the file.
+    pub header_rows: Option<usize>,
+}
+
+/// Rows read but left out of the analysis, by reason.
+#[derive(Debug, Clone, Copy, Default)]
+struct Tally {
+    unfinished: u64,
+    screened: u64,
 }
 
 /// A source of raw rows that lends each row until the next call, so a
@@ -156,7 +167,7 @@ fn read_source<R: Read + Seek + Send>(
                 inner: src,
                 progress: opts.progress.clone(),
             };
-            csv_file::read(path, counted, head, enc, sink, hash)
+            csv_file::read(path, counted, head, enc, sink, hash, opts.header_rows)
         }
     }
 }
@@ -216,12 +227,13 @@ fn feed(
     name: &str,
     source: &mut dyn Rows,
     sink: &mut dyn Sink,
-) -> Result<(Layout, u64, u64)> {
+    forced: Option<usize>,
+) -> Result<(Layout, u64, Tally)> {
     let mut lead: Vec<(RowNo, StringRecord)> = Vec::new();
-    while lead.len() < 3 {
+    while lead.len() < layout::SAMPLE_ROWS {
         match source.next_row()? {
             None => break,
-            Some((_, r)) if lead.is_empty() && is_blank(r) => continue,
+            Some((_, r)) if is_blank(r) => continue,
             Some((n, r)) => lead.push((n, r.clone())),
         }
     }
@@ -229,14 +241,19 @@ fn feed(
         bail!("{} has no header row: every row is blank", path.display());
     }
     let records: Vec<StringRecord> = lead.iter().map(|(_, r)| r.clone()).collect();
-    let layout = Layout::detect(&records);
+    let layout = Layout::detect(&records, forced);
+    if forced.is_none()
+        && let Some(e) = layout.doubtful_first_row(&records)
+    {
+        bail!("{}", doubtful_message(path, &lead, &layout, &e));
+    }
     sink.header(&Header {
         file: name.to_string(),
         columns: layout.columns.clone(),
         alt: layout.alt.clone(),
     })?;
 
-    let (mut rows, mut incomplete) = (0u64, 0u64);
+    let (mut rows, mut left) = (0u64, Tally::default());
     let hint = source.too_wide_hint();
     let first_column = source.first_column();
     let mut handle = |row: RowNo, raw: &StringRecord| -> Result<()> {
@@ -250,7 +267,7 @@ fn feed(
             .skip(width)
             .find(|(_, c)| !c.trim().is_empty())
             .map(|(i, _)| i);
-        if raw.len() < width || extra.is_some() {
+        if raw.len() < layout.min_width || extra.is_some() {
             let found = match (extra, first_column) {
                 (Some(i), Some(first)) => format!(
                     "{} (a value in column {})",
@@ -266,11 +283,12 @@ fn feed(
             );
         }
         rows += 1;
-        if layout.is_unfinished(raw) {
-            incomplete += 1;
-            return Ok(());
+        match layout.left_out(raw) {
+            Some(layout::Left::Unfinished) => left.unfinished += 1,
+            Some(layout::Left::Screened) => left.screened += 1,
+            None => return sink.row(row, &layout.apply(raw)),
         }
-        sink.row(row, &layout.apply(raw))
+        Ok(())
     };
     for (row, raw) in lead.iter().skip(layout.header_rows) {
         handle(*row, raw)?;
@@ -284,7 +302,38 @@ fn feed(
             path.display()
         );
     }
-    Ok((layout, rows, incomplete))
+    Ok((layout, rows, left))
+}
+
+/// Says why the first data row looks like a header row, and both ways on.
+fn doubtful_message(
+    path: &Path,
+    lead: &[(RowNo, StringRecord)],
+    layout: &Layout,
+    e: &layout::Evidence,
+) -> String {
+    let h = layout.header_rows;
+    let (row, first) = (&lead[h].0, &lead[h].1);
+    let cells: Vec<String> = e
+        .examples
+        .iter()
+        .flatten()
+        .map(|&c| {
+            let v: String = first.get(c).unwrap_or("").trim().chars().take(40).collect();
+            format!("\"{v}\" (column {})", column_name(c as u32))
+        })
+        .collect();
+    format!(
+        "{} row {row} looks like another header row, not a response: {} of its cells are not answers \
+         seen below them or repeat the header, e.g. {}. It was read as a {} export with {h} header {}.\n  \
+         If row {row} is a header, pass --header-rows {}; if it is a response, pass --header-rows {h}.",
+        path.display(),
+        e.labels,
+        cells.join(", "),
+        layout.platform.label(),
+        if h == 1 { "row" } else { "rows" },
+        h + 1,
+    )
 }
 
 /// "A", "Z", "AA", "XFD" for a 0-based spreadsheet column.
@@ -304,7 +353,7 @@ fn info(
     sha256: String,
     layout: &Layout,
     rows: u64,
-    incomplete: u64,
+    left: Tally,
     d: Described,
 ) -> InputInfo {
     InputInfo {
@@ -317,7 +366,8 @@ fn info(
         delimiter: d.delimiter.map(String::from),
         sheet: d.sheet,
         header_rows: layout.header_rows as u64,
-        incomplete_excluded: incomplete,
+        incomplete_excluded: left.unfinished,
+        screened_excluded: left.screened,
     }
 }
 

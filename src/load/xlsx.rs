@@ -61,13 +61,13 @@ pub(super) fn read<R: Read + Seek>(
         if !has_header && opts.sheet.is_none() {
             continue;
         }
-        let (layout, n, incomplete) = feed(path, &name, &mut rows, sink)?;
+        let (layout, n, left) = feed(path, &name, &mut rows, sink, opts.header_rows)?;
         return Ok(info(
             &name,
             sha256,
             &layout,
             n,
-            incomplete,
+            left,
             Described {
                 container: "xlsx",
                 encoding: None,

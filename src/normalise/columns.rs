@@ -24,6 +24,12 @@ const METADATA: &[&str] = &[
     "completiontime",
     "lastmodifiedtime",
     "timestamp",
+    // Google Forms' timestamp in other languages.
+    "tijdstempel",
+    "zeitstempel",
+    "horodateur",
+    "marcatemporal",
+    "informazionicronologiche",
     "startdate",
     "enddate",
     "collectorid",
@@ -37,6 +43,18 @@ const METADATA: &[&str] = &[
     "distributionchannel",
     "userlanguage",
     "language",
+    // Qualtrics 2016 and Legacy.
+    "responseset",
+    // LimeSurvey, with headings as codes and as text.
+    "submitdate",
+    "datesubmitted",
+    "lastpage",
+    "startlanguage",
+    "datestarted",
+    "datelastaction",
+    "datestamp",
+    "seed",
+    "locationaccuracy",
 ];
 
 /// `key` without spaces, underscores or hyphens: `IP Address`, `IPAddress`
@@ -57,7 +75,6 @@ fn is_identity(k: &str, c: &str) -> bool {
         || c.ends_with("fullname")
         || c.starts_with("recipient")
         || c.contains("ipaddress")
-        || c.starts_with("location")
         || c.contains("latitude")
         || c.contains("longitude")
         || c.starts_with("externalreference")
@@ -65,6 +82,11 @@ fn is_identity(k: &str, c: &str) -> bool {
         || c.starts_with("customdata")
         || c.contains("phone")
         || c.contains("postcode")
+        || c.contains("zipcode")
+        || c == "zip"
+        || c == "token"
+        || c == "refurl"
+        || c.contains("referrerurl")
 }
 
 /// Classifies a column by its header (and the platform's other name for it).

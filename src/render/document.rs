@@ -12,7 +12,7 @@ use crate::render::{
     CONFIDENTIAL, CONFIDENTIAL_MEANS, NOT_APPLICABLE, NOT_APPLICABLE_MEANS, cell_text,
     describe_input, flag, indicator_text, pct, suppressing,
 };
-use crate::summary::{ALL, Comparison, QuestionSummary, Summary};
+use crate::summary::{ALL, Comparison, IndicatorSummary, QuestionSummary, Summary};
 
 /// A run of text with one style. Survey text is held raw and escaped by the
 /// emitter.
@@ -291,29 +291,21 @@ pub fn comparison(c: &Comparison) -> Document {
 
 /// Plain sentences: which groups stand out, on which indicators.
 fn at_a_glance(s: &Summary) -> Section {
+    let phrase = |g: &str, ind: &IndicatorSummary| -> Option<String> {
+        let (c, a) = (ind.cell(g)?, ind.cell(ALL)?);
+        Some(format!(
+            "{} ({} vs {} overall)",
+            lower_first(&ind.label),
+            pct(c.percent?),
+            pct(a.percent?)
+        ))
+    };
     let mut items = Vec::new();
-    for g in &s.groups {
-        let mut worse = Vec::new();
-        let mut better = Vec::new();
-        for ind in &s.indicators {
-            let (Some(c), Some(a)) = (ind.cell(g), ind.cell(ALL)) else {
-                continue;
-            };
-            let (Some(p), Some(pa)) = (c.percent, a.percent) else {
-                continue;
-            };
-            let phrase = format!(
-                "{} ({} vs {} overall)",
-                lower_first(&ind.label),
-                pct(p),
-                pct(pa)
-            );
-            match flag(c) {
-                "worse" => worse.push(phrase),
-                "better" => better.push(phrase),
-                _ => {}
-            }
-        }
+    for o in crate::render::standouts(s) {
+        let said = |inds: &[&IndicatorSummary]| -> Vec<String> {
+            inds.iter().filter_map(|i| phrase(o.group, i)).collect()
+        };
+        let (worse, better) = (said(&o.worse), said(&o.better));
         if worse.is_empty() && better.is_empty() {
             continue;
         }
@@ -329,13 +321,13 @@ fn at_a_glance(s: &Summary) -> Section {
             ));
         }
         line.push('.');
-        items.push(vec![Span::Strong(g.clone()), Span::Text(line)]);
+        items.push(vec![Span::Strong(o.group.to_string()), Span::Text(line)]);
     }
     if items.is_empty() {
-        items.push(text(
-            "No group differs clearly from the overall figures on any headline measure. \
-             Differences in the tables below may be due to chance.",
-        ));
+        items.push(text(format!(
+            "{} Differences in the tables below may be due to chance.",
+            crate::render::NO_STANDOUT
+        )));
     }
     Section {
         id: "at-a-glance".into(),
@@ -521,15 +513,26 @@ fn question(s: &Summary, q: &QuestionSummary) -> Vec<Block> {
 
 fn data_quality(s: &Summary) -> Section {
     let r = &s.responses;
-    let mut blocks = vec![Block::Para(text(format!(
-        "{} read. Removed: {} and {}. Analysed: {}.",
-        plural(r.read, "row was", "rows were"),
+    let mut removed = vec![
         plural(r.duplicates_removed, "duplicate", "duplicates"),
         plural(
             r.incomplete_excluded,
             "unfinished response",
-            "unfinished responses"
+            "unfinished responses",
         ),
+    ];
+    if r.screened_excluded > 0 {
+        removed.push(plural(
+            r.screened_excluded,
+            "preview, test or spam response",
+            "preview, test or spam responses",
+        ));
+    }
+    let last = removed.pop().expect("two reasons at least");
+    let mut blocks = vec![Block::Para(text(format!(
+        "{} read. Removed: {} and {last}. Analysed: {}.",
+        plural(r.read, "row was", "rows were"),
+        removed.join(", "),
         plural(r.analysed, "response", "responses"),
     )))];
     if s.data_quality.is_empty() {

@@ -10,7 +10,7 @@ pub mod markdown;
 pub mod tables;
 pub mod terminal;
 
-use crate::summary::{Cell, IndicatorCell, InputInfo, Summary};
+use crate::summary::{Cell, IndicatorCell, IndicatorSummary, InputInfo, Summary};
 
 /// A percentage for people: whole numbers, halves rounded away from zero as
 /// spreadsheets do (12.5 -> 13).
@@ -51,6 +51,40 @@ pub fn indicator_text(c: &IndicatorCell) -> String {
     }
 }
 
+/// A group whose headline figures differ clearly from All's. "At a glance",
+/// chart captions and alt texts all read this one list, so that no two of
+/// them can disagree about which groups stand out.
+pub struct Standout<'s> {
+    pub group: &'s str,
+    pub worse: Vec<&'s IndicatorSummary>,
+    pub better: Vec<&'s IndicatorSummary>,
+}
+
+/// Said wherever no group stands out.
+pub const NO_STANDOUT: &str =
+    "No group differs clearly from the overall figures (All) on any headline measure.";
+
+/// The groups that stand out, in report order.
+pub fn standouts(s: &Summary) -> Vec<Standout<'_>> {
+    s.groups
+        .iter()
+        .filter_map(|g| {
+            let pick = |word: &str| -> Vec<&IndicatorSummary> {
+                s.indicators
+                    .iter()
+                    .filter(|i| i.cell(g).is_some_and(|c| flag(c) == word))
+                    .collect()
+            };
+            let (worse, better) = (pick("worse"), pick("better"));
+            (!worse.is_empty() || !better.is_empty()).then_some(Standout {
+                group: g,
+                worse,
+                better,
+            })
+        })
+        .collect()
+}
+
 /// Flag word beside a cell that differs from All; empty otherwise.
 pub fn flag(c: &IndicatorCell) -> &str {
     match c.vs_all.as_deref() {
@@ -67,6 +101,7 @@ pub fn describe_input(i: &InputInfo) -> String {
         "google-forms" => "Google Forms",
         "surveymonkey" => "SurveyMonkey",
         "qualtrics" => "Qualtrics",
+        "limesurvey" => "LimeSurvey",
         _ => "",
     };
     let container = if i.format.ends_with("/xlsx") {

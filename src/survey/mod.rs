@@ -50,7 +50,9 @@ pub struct GroupSpec {
     /// Prefixes ignored when matching group answers ("London Borough of").
     #[serde(default)]
     pub ignore_prefixes: Vec<String>,
-    /// Canonical groups, in report order.
+    /// Canonical groups, in report order. Left out, they are the group
+    /// question's options, so that choosing another group is one line.
+    #[serde(default)]
     pub values: Vec<GroupValue>,
     /// Groups that are not a place or team of their own (besides Not stated
     /// and Other, which always are), e.g. "Cross-borough".
@@ -212,8 +214,20 @@ impl Template {
     }
 
     pub fn from_toml(text: &str, origin: &str) -> Result<Template> {
-        let t: Template = toml::from_str(text)
+        let mut t: Template = toml::from_str(text)
             .map_err(|e| anyhow::anyhow!("invalid config {origin}: {}", e.to_string().trim()))?;
+        if t.group.values.is_empty()
+            && let Some(q) = t.question(&t.group.question)
+        {
+            t.group.values = q
+                .options
+                .iter()
+                .map(|o| GroupValue {
+                    name: o.clone(),
+                    aliases: Vec::new(),
+                })
+                .collect();
+        }
         t.validate()
             .with_context(|| format!("invalid config {origin}"))?;
         Ok(t)
@@ -313,7 +327,10 @@ impl Template {
             }
         }
         if self.group.values.is_empty() {
-            bail!("group.values: list at least one group");
+            bail!(
+                "group.values: list at least one group, or give question `{}` its options",
+                self.group.question
+            );
         }
         let mut ind_ids = std::collections::HashSet::new();
         for ind in &self.indicators {

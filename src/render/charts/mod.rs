@@ -115,24 +115,25 @@ fn sentence(text: &str) -> String {
 }
 
 fn indicators_alt(s: &Summary) -> String {
-    let mut parts = Vec::new();
-    for g in &s.groups {
-        let worse: Vec<&str> = s
-            .indicators
-            .iter()
-            .filter(|i| i.cell(g).and_then(|c| c.vs_all.as_deref()) == Some("worse"))
-            .map(|i| i.label.as_str())
-            .collect();
-        if !worse.is_empty() {
-            parts.push(format!(
-                "{g} is worse than All on {} of {} measures",
-                worse.len(),
-                s.indicators.len()
-            ));
-        }
-    }
+    let n = s.indicators.len();
+    let parts: Vec<String> = super::standouts(s)
+        .iter()
+        .map(|o| {
+            let mut said = Vec::new();
+            if !o.worse.is_empty() {
+                said.push(format!(
+                    "worse than All on {} of {n} measures",
+                    o.worse.len()
+                ));
+            }
+            if !o.better.is_empty() {
+                said.push(format!("better than All on {} of {n}", o.better.len()));
+            }
+            format!("{} is {}", o.group, said.join(" and "))
+        })
+        .collect();
     if parts.is_empty() {
-        "No group differs clearly from All on any headline measure.".into()
+        super::NO_STANDOUT.into()
     } else {
         format!("{}.", parts.join("; "))
     }

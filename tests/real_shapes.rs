@@ -1,0 +1,374 @@
+//! Header layouts that real exports showed, read right or refused.
+//!
+//! Two halves. The fixtures under tests/fixtures/shapes are small files of
+//! our own, made by make_shapes.py in each layout a third-party export had
+//! (SurveyMonkey without collector columns and in German, Qualtrics 2016 and
+//! Legacy, Qualtrics preview rows, LimeSurvey, duplicate headers, a Dutch
+//! Google Form, an unexplained label row); their `.expect.json` holds the
+//! truth the generator knew before it encoded it. And every real export
+//! under ../shared/realworld (present under CI) goes through `init` and
+//! `report` as a new user would run them, checked against counts this test
+//! computes from the raw file by its own reading.
+
+mod common;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use common::*;
+use serde_json::Value;
+
+/// `init` then `report` (JSON only, no suppression, so that counts can be
+/// compared) on `input`; returns the summary.
+fn init_and_report(input: &Path, dir: &Path, extra: &[&str]) -> Value {
+    let template = dir.join("template.toml");
+    bin()
+        .arg("init")
+        .arg(input)
+        .arg("-o")
+        .arg(&template)
+        .args(extra)
+        .assert()
+        .success();
+    let mut args = vec!["--quiet", "--min-cell", "0", "--format", "json", "--config"];
+    let t = template.to_str().unwrap().to_string();
+    args.push(&t);
+    args.extend_from_slice(extra);
+    report(&[input], &dir.join("out"), &args)
+}
+
+/// The All count of `option` in the question whose text is `text`.
+fn all_count(s: &Value, text: &str, option: &str) -> Option<u64> {
+    let q = s["questions"]
+        .as_array()?
+        .iter()
+        .find(|q| q["text"].as_str() == Some(text))?;
+    q["cells"]
+        .as_array()?
+        .iter()
+        .find(|c| c["group"] == "All" && c["option"] == option)
+        .and_then(|c| c["count"].as_u64())
+}
+
+fn texts(s: &Value) -> Vec<String> {
+    s["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["text"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn shapes() -> Vec<(PathBuf, Value)> {
+    let dir = fixture("shapes");
+    let mut found: Vec<(PathBuf, Value)> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "csv"))
+        .map(|p| {
+            let expect = read_json(&p.with_extension("expect.json"));
+            (p, expect)
+        })
+        .collect();
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    assert!(found.len() >= 9, "fixtures missing: run make_shapes.py");
+    found
+}
+
+#[test]
+fn every_shape_is_read_with_its_responses_and_options() {
+    for (path, expect) in shapes() {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let dir = tempfile::tempdir().unwrap();
+        let forced = expect["refused_without"].is_string().then(|| {
+            let n = expect["header_rows"].as_u64().unwrap().to_string();
+            vec!["--header-rows".to_string(), n]
+        });
+        let extra: Vec<&str> = forced.iter().flatten().map(String::as_str).collect();
+        let s = init_and_report(&path, dir.path(), &extra);
+        let input = &s["inputs"][0];
+        if let Some(p) = expect["platform"].as_str() {
+            assert_eq!(input["platform"], p, "{name}");
+        }
+        assert_eq!(input["header_rows"], expect["header_rows"], "{name}");
+        let r = &s["responses"];
+        assert_eq!(r["read"], expect["read"], "{name}: rows read");
+        assert_eq!(r["analysed"], expect["analysed"], "{name}: analysed");
+        for field in ["incomplete_excluded", "screened_excluded"] {
+            assert_eq!(
+                r[field].as_u64().unwrap(),
+                expect[field].as_u64().unwrap_or(0),
+                "{name}: {field}"
+            );
+        }
+        for check in expect["checks"].as_array().unwrap() {
+            let (q, o) = (
+                check["question"].as_str().unwrap(),
+                check["option"].as_str().unwrap(),
+            );
+            assert_eq!(
+                all_count(&s, q, o),
+                check["count"].as_u64(),
+                "{name}: {q} / {o}; questions read: {:?}",
+                texts(&s)
+            );
+        }
+        // No header text ever turns into an answer option.
+        let header_words = [
+            "Response",
+            "Antwort",
+            "Single choice",
+            "ImportId",
+            "Finished",
+        ];
+        for q in s["questions"].as_array().unwrap() {
+            for opt in q["options"].as_array().unwrap() {
+                let opt = opt.as_str().unwrap();
+                assert!(
+                    !header_words.iter().any(|w| opt.contains(w)),
+                    "{name}: option {opt:?} of {}",
+                    q["text"]
+                );
+            }
+        }
+        let written = std::fs::read_to_string(dir.path().join("out/summary.json")).unwrap()
+            + &std::fs::read_to_string(dir.path().join("template.toml")).unwrap();
+        for secret in expect["never_shown"].as_array().into_iter().flatten() {
+            let secret = secret.as_str().unwrap();
+            assert!(!written.contains(secret), "{name}: {secret} was written");
+        }
+    }
+}
+
+#[test]
+fn a_label_row_that_fits_no_layout_stops_the_run_and_says_how_to_go_on() {
+    for (path, expect) in shapes() {
+        if !expect["refused_without"].is_string() {
+            continue;
+        }
+        for cmd in ["inspect", "init", "report"] {
+            let dir = tempfile::tempdir().unwrap();
+            let out = bin()
+                .arg(cmd)
+                .arg(&path)
+                .current_dir(dir.path())
+                .output()
+                .unwrap();
+            assert!(
+                !out.status.success(),
+                "{cmd} read a label row as a response"
+            );
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(err.contains("row 2 looks like another header row"), "{err}");
+            assert!(err.contains("\"Single choice\" (column A)"), "{err}");
+            assert!(err.contains("--header-rows 2"), "{err}");
+            assert!(err.contains("--header-rows 1"), "{err}");
+            assert!(
+                std::fs::read_dir(dir.path()).unwrap().next().is_none(),
+                "{cmd} wrote something before refusing"
+            );
+        }
+    }
+}
+
+/// The user has the last word: `--header-rows 1` reads the label row as a
+/// response, as asked.
+#[test]
+fn header_rows_override_reads_a_label_row_as_a_response_when_told() {
+    let path = fixture("shapes/label-row.csv");
+    let dir = tempfile::tempdir().unwrap();
+    let out = bin()
+        .args(["inspect", "--header-rows", "1"])
+        .arg(&path)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    // 40 people and the label row read as one more.
+    assert!(text.contains("1 header row · 41 responses"), "{text}");
+}
+
+// ---------------------------------------------------------------------------
+// The real exports.
+
+/// What a SOURCE.md says of its file: the file name, the responses and the
+/// header rows.
+struct Source {
+    file: PathBuf,
+    responses: u64,
+    header_rows: usize,
+}
+
+fn source(dir: &Path) -> Option<Source> {
+    let md = std::fs::read_to_string(dir.join("SOURCE.md")).ok()?;
+    let file = md
+        .lines()
+        .find_map(|l| l.strip_prefix("- **File**: `"))
+        .and_then(|l| l.split('`').next())?;
+    let rows = md.lines().find_map(|l| l.strip_prefix("- **Rows**: "))?;
+    let responses = rows.split_whitespace().next()?.parse().ok()?;
+    // "(2 header rows; ...)" or "(1 header row; ...)"
+    let header_rows = rows
+        .split('(')
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1);
+    Some(Source {
+        file: dir.join(file),
+        responses,
+        header_rows,
+    })
+}
+
+/// The raw rows of a file, each cell as text, read by the csv crate (with
+/// Windows-1252 for bytes that are not UTF-8) or by calamine.
+fn raw_rows(path: &Path) -> Vec<Vec<String>> {
+    if path.extension().is_some_and(|x| x == "xlsx") {
+        use calamine::{Reader, Xlsx, open_workbook};
+        let mut wb: Xlsx<_> = open_workbook(path).unwrap();
+        let sheet = wb.sheet_names()[0].clone();
+        let range = wb.worksheet_range(&sheet).unwrap();
+        return range
+            .rows()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect();
+    }
+    let bytes = std::fs::read(path).unwrap();
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes);
+    rdr.byte_records()
+        .map(|r| {
+            r.unwrap()
+                .iter()
+                .map(|c| match std::str::from_utf8(c) {
+                    Ok(s) => s.to_string(),
+                    Err(_) => encoding_rs::WINDOWS_1252.decode(c).0.into_owned(),
+                })
+                .collect()
+        })
+        .filter(|r: &Vec<String>| r.iter().any(|c| !c.trim().is_empty()))
+        .collect()
+}
+
+fn fold(s: &str) -> String {
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+#[test]
+fn every_shared_real_export_is_read_right_through_init_and_report() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/realworld");
+    let Ok(entries) = std::fs::read_dir(&root) else {
+        eprintln!("no {}: skipped", root.display());
+        return;
+    };
+    let mut dirs: Vec<PathBuf> = entries
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    let mut checked = 0;
+    for dir in dirs {
+        let Some(src) = source(&dir) else { continue };
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let tmp = tempfile::tempdir().unwrap();
+        let s = init_and_report(&src.file, tmp.path(), &[]);
+        let r = &s["responses"];
+        assert_eq!(r["read"], src.responses, "{name}: responses read");
+        assert_eq!(
+            s["inputs"][0]["header_rows"], src.header_rows as u64,
+            "{name}: header rows"
+        );
+
+        // The test's own reading: which rows are responses, left out as
+        // unfinished when a Finished column says False/0 or a submit-date
+        // column is empty.
+        let raw = raw_rows(&src.file);
+        let header: Vec<String> = raw[0].clone();
+        let labels: &[String] = if src.header_rows >= 2 {
+            &raw[1]
+        } else {
+            &raw[0]
+        };
+        let data = &raw[src.header_rows..];
+        assert_eq!(
+            data.len() as u64,
+            src.responses,
+            "{name}: this test's reading"
+        );
+        let col = |names: &[&str]| {
+            header
+                .iter()
+                .position(|h| names.contains(&fold(h).as_str()))
+        };
+        let finished = col(&["finished"]);
+        let submitted = col(&["submitdate", "date submitted"]);
+        let kept: Vec<&Vec<String>> = data
+            .iter()
+            .filter(|r| {
+                let cell = |c: Option<usize>| c.and_then(|c| r.get(c)).map(|v| v.trim());
+                !matches!(cell(finished), Some("False" | "0" | "false"))
+                    && !matches!(cell(submitted), Some(""))
+            })
+            .collect();
+        assert_eq!(
+            r["analysed"].as_u64().unwrap() + r["duplicates_removed"].as_u64().unwrap(),
+            kept.len() as u64,
+            "{name}: responses analysed"
+        );
+
+        // Two single-choice questions that are one raw column each: their
+        // commonest option counted in the raw column.
+        let by_text: HashMap<String, usize> = header
+            .iter()
+            .zip(labels)
+            .enumerate()
+            .flat_map(|(i, (h, l))| [(fold(h), i), (fold(l), i)])
+            .collect();
+        let mut compared = 0;
+        for q in s["questions"].as_array().unwrap() {
+            if compared == 2 || r["duplicates_removed"] != 0 {
+                break;
+            }
+            let Some(&c) = by_text.get(&fold(q["text"].as_str().unwrap())) else {
+                continue;
+            };
+            if q["kind"] != "single" {
+                continue;
+            }
+            let Some(top) = q["cells"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|cell| cell["group"] == "All" && cell["option"] != "Other")
+                .max_by_key(|cell| cell["count"].as_u64())
+            else {
+                continue;
+            };
+            let option = fold(top["option"].as_str().unwrap());
+            let counted = kept
+                .iter()
+                .filter(|r| r.get(c).is_some_and(|v| fold(v) == option))
+                .count() as u64;
+            assert_eq!(
+                top["count"].as_u64().unwrap(),
+                counted,
+                "{name}: {} / {option}",
+                q["text"]
+            );
+            compared += 1;
+        }
+        assert!(
+            compared == 2 || r["duplicates_removed"] != 0,
+            "{name}: only {compared} questions could be compared"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 1, "no real export was checked");
+}
