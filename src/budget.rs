@@ -161,7 +161,7 @@ pub fn check(inputs: &[PathBuf], t: &Template, quotes: bool, limit: Option<u64>)
          Ways round it: run on a machine with more memory; or split the export by \"{}\" and report each part \
          (each group's figures come only from its own rows; the All column then covers one part){quotes_hint}.",
         size(need),
-        t.group_question().text,
+        t.group_question().map_or("a column", |q| q.text.as_str()),
     )
 }
 

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::fmt::Write;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 
 use crate::normalise::columns::{self, Role};
 use crate::normalise::text::key;
@@ -188,49 +188,143 @@ const NEGATIVE_CUES: &[&str] = &[
     "quit",
 ];
 
-/// Checkbox answers joined with `, ` (Google Sheets): the distinct whole
-/// answers that cannot be built from shorter ones are the options, and a
-/// question is multi-select when many answers are built from several of them.
+/// Checkbox answers joined with `, ` (Google Forms and Sheets), found from
+/// the answers alone: cut every answer at `, `, glue back pieces that always
+/// appear together and in the same order (an option whose text holds `, `),
+/// and call the pieces that several people gave the options. A question is
+/// multi-select when one answer in five holds two options or more and the
+/// options make up two pieces in three (free text, cut at its commas, makes
+/// pieces nobody else wrote); the rest are write-ins, counted as
+/// "Other". Returns the options in first-seen order and how many answers
+/// combine several.
 fn comma_joined_options(p: &Profile) -> Option<(Vec<String>, u64)> {
-    let mut by_len: Vec<&(String, u64)> = p.values.iter().collect();
-    by_len.sort_by_key(|(v, _)| v.len());
-    let mut atoms: Vec<String> = Vec::new();
-    let mut combined = 0u64;
-    for (v, n) in by_len {
-        let keys: Vec<String> = atoms.iter().map(|a| key(a)).collect();
-        let m = crate::normalise::text::split_multi(v, &keys);
-        if m.unknown.is_empty() && m.bits.count_ones() >= 2 {
-            combined += n;
-        } else {
-            atoms.push(v.clone());
-        }
-    }
-    if combined * 5 < p.answered || atoms.len() > crate::survey::MAX_MULTI_OPTIONS {
-        return None;
-    }
-    // Report the options in first-seen order.
-    let order: Vec<String> = p
+    let mut cells: Vec<(Vec<String>, u64)> = p
         .values
         .iter()
-        .map(|(v, _)| v.clone())
-        .filter(|v| atoms.contains(v))
+        .map(|(v, n)| {
+            let pieces = v.split(", ").map(str::trim).filter(|f| !f.is_empty());
+            (pieces.map(str::to_string).collect(), *n)
+        })
         .collect();
-    Some((order, combined))
+    if cells.iter().all(|(f, _)| f.len() < 2) {
+        return None;
+    }
+    loop {
+        let mut alone: HashMap<&str, u64> = HashMap::new();
+        let mut pairs: HashMap<(&str, &str), u64> = HashMap::new();
+        for (f, n) in &cells {
+            for (i, piece) in f.iter().enumerate() {
+                *alone.entry(piece).or_default() += n;
+                if let Some(next) = f.get(i + 1) {
+                    *pairs.entry((piece, next)).or_default() += n;
+                }
+            }
+        }
+        // The first pair, in answer order, that (nearly) never comes apart:
+        // one write-in such as "Twitter, Slack, Reddit" must not split an
+        // option that 738 people chose whole.
+        let together =
+            |c: u64, a: u64, b: u64| c == a.max(b) || (c >= 10 && c * 20 >= a.max(b) * 19);
+        let glue = cells.iter().find_map(|(f, _)| {
+            f.windows(2).find_map(|w| {
+                let c = pairs[&(w[0].as_str(), w[1].as_str())];
+                (w[0] != w[1] && together(c, alone[w[0].as_str()], alone[w[1].as_str()]))
+                    .then(|| (w[0].clone(), w[1].clone()))
+            })
+        });
+        let Some((a, b)) = glue else { break };
+        for (f, _) in &mut cells {
+            let mut i = 0;
+            while i + 1 < f.len() {
+                if f[i] == a && f[i + 1] == b {
+                    f[i] = format!("{a}, {b}");
+                    f.remove(i + 1);
+                }
+                i += 1;
+            }
+        }
+    }
+    // Pieces that differ only in case or spacing are one option.
+    let mut weight: HashMap<String, u64> = HashMap::new();
+    let mut order: Vec<&str> = Vec::new();
+    for (f, n) in &cells {
+        for piece in f {
+            let w = weight.entry(key(piece)).or_default();
+            if *w == 0 {
+                order.push(piece);
+            }
+            *w += n;
+        }
+    }
+    let is_option = |piece: &str| weight[&key(piece)] >= MIN_OPTION_ANSWERS;
+    let total: u64 = cells.iter().map(|(f, n)| f.len() as u64 * n).sum();
+    let covered: u64 = cells
+        .iter()
+        .map(|(f, n)| f.iter().filter(|p| is_option(p)).count() as u64 * n)
+        .sum();
+    let combined: u64 = cells
+        .iter()
+        .filter(|(f, _)| f.iter().filter(|p| is_option(p)).count() >= 2)
+        .map(|(_, n)| n)
+        .sum();
+    let mut options: Vec<String> = order
+        .iter()
+        .filter(|p| is_option(p))
+        .map(|p| p.to_string())
+        .collect();
+    if covered < total && !options.iter().any(|o| key(o) == "other") {
+        options.push("Other".into());
+    }
+    // A multi-select uses its combinations: more different answers than
+    // options. "Yes, by phone" / "Yes, by letter" / "No" is one choice.
+    let combos: std::collections::HashSet<Vec<String>> = cells
+        .iter()
+        .map(|(f, _)| f.iter().filter(|p| is_option(p)).map(|p| key(p)).collect())
+        .collect();
+    let multi = combined * 5 >= p.answered
+        && covered * 3 >= total * 2
+        && combos.len() > options.len()
+        && (2..=crate::survey::MAX_MULTI_OPTIONS).contains(&options.len());
+    multi.then_some((options, combined))
 }
 
 fn guess(p: &Profile) -> (Guess, String) {
     let n = p.answered.max(1);
     let distinct = p.distinct();
     let hk = key(&p.header);
-    if TEXT_CUES.iter().any(|c| hk.contains(c)) && distinct >= 3 && p.with_semicolon * 5 < n {
+    // The header's words decide only between a long list and open text:
+    // "Describe..." with four fixed answers is a choice.
+    let all_different = distinct >= 3 && distinct as u64 == p.answered;
+    // Answers written as sentences, not picked as phrases.
+    let sentences = p
+        .values
+        .iter()
+        .filter(|(v, _)| v.ends_with(['.', '!']) || v.split_whitespace().count() > 8)
+        .count()
+        * 2
+        >= distinct.max(1);
+    if TEXT_CUES.iter().any(|c| hk.contains(c))
+        && (all_different || sentences || (distinct >= 10 && distinct as u64 * 4 > n))
+        && p.with_semicolon * 5 < n
+    {
         return (Guess::Text, "the header asks for an open answer".into());
     }
     if p.with_semicolon * 5 >= n && p.pieces.len() <= crate::survey::MAX_MULTI_OPTIONS {
         return (
             Guess::Multi(p.pieces.clone()),
             format!(
-                "{} of {} answers hold several choices joined with `;`; options in first-seen order",
+                "{} of {} answers are lists of choices separated by `;`; options in first-seen order",
                 p.with_semicolon, p.answered
+            ),
+        );
+    }
+    if let Some((options, combined)) = comma_joined_options(p) {
+        return (
+            Guess::Multi(options),
+            format!(
+                "{combined} of {} answers combine several choices joined with `, `; options in first-seen order, \
+                 answers given by one person only counted as Other",
+                p.answered
             ),
         );
     }
@@ -241,15 +335,6 @@ fn guess(p: &Profile) -> (Guess, String) {
             format!(
                 "{} different answers in {} responses, {avg_len} characters on average",
                 p.distinct_words(),
-                p.answered
-            ),
-        );
-    }
-    if let Some((options, combined)) = comma_joined_options(p) {
-        return (
-            Guess::Multi(options),
-            format!(
-                "{combined} of {} answers combine several choices joined with `, `; options in first-seen order",
                 p.answered
             ),
         );
@@ -267,6 +352,11 @@ fn guess(p: &Profile) -> (Guess, String) {
                 ),
             );
         }
+    }
+    // Nobody gave the same answer twice: open text, whatever the header
+    // says, and never a list of options that would print each one.
+    if distinct >= 5 && distinct as u64 == p.answered && p.with_semicolon * 5 < n {
+        return (Guess::Text, format!("all {distinct} answers are different"));
     }
     if distinct <= MAX_GUESSED_OPTIONS {
         let mut options: Vec<String> = p.values.iter().map(|(v, _)| v.clone()).collect();
@@ -444,38 +534,33 @@ pub fn template(title: &str, profiles: &[Profile], rows: u64) -> Result<String> 
         .filter_map(|(i, n)| group_word_rank(&profiles[i].header).map(|r| (r, i, n)))
         .min_by_key(|(r, i, _)| (*r, *i))
         .map(|(_, i, n)| (i, n));
-    let (group_i, why_group) = match named {
-        Some((i, n)) => (
+    let group: Option<(usize, String)> = match named {
+        Some((i, n)) => Some((
             i,
             format!("its header names a place and it has {n} different answers"),
-        ),
+        )),
         // Unnamed, a yes/no question is not a grouping; fewest answers
         // otherwise, as groups are meant to be few.
         None => match singles.filter(|&(_, n)| n >= 3).min_by_key(|(_, n)| *n) {
-            Some((i, n)) => (
+            Some((i, n)) => Some((
                 i,
                 format!("it is the single-choice column with the fewest different answers ({n})"),
-            ),
-            None => {
-                // Nothing nearly everyone answered: the least bad column,
-                // said plainly so that the user chooses.
-                let loose = choices(MAX_GUESSED_OPTIONS)
-                    .max_by_key(|&(i, n)| (n >= 3, profiles[i].answered, std::cmp::Reverse(n)));
-                match loose {
-                    Some((i, n)) => (
+            )),
+            // Nothing nearly everyone answered: the least bad column, said
+            // plainly so that the user chooses; or nobody is grouped.
+            None => choices(MAX_GUESSED_OPTIONS)
+                .filter(|&(i, _)| profiles[i].answered * 2 >= rows)
+                .max_by_key(|&(i, n)| (n >= 3, profiles[i].answered, std::cmp::Reverse(n)))
+                .map(|(i, n)| {
+                    (
                         i,
                         format!(
                             "no column that nine in ten answered looks like a grouping; this one has {n} different \
                              answers and {} of {rows} answered it. CHOOSE THE GROUP BY HAND",
                             profiles[i].answered
                         ),
-                    ),
-                    None => bail!(
-                        "no column looks like a grouping column (a single-choice question with 2 to 30 different \
-                         answers, such as borough, PCN or region); write the template by hand (see docs/template.md)"
-                    ),
-                }
-            }
+                    )
+                }),
         },
     };
 
@@ -501,32 +586,43 @@ pub fn template(title: &str, profiles: &[Profile], rows: u64) -> Result<String> 
         .iter()
         .map(|p| slug(&p.header, &mut taken))
         .collect();
-    let _ = writeln!(
-        o,
-        "# GUESS: responses are grouped by \"{}\" because {}.",
-        one_line(&profiles[group_i].header),
-        one_line(&why_group)
-    );
-    let _ = writeln!(
-        o,
-        "# The groups are that question's options, in their order: reorder them there as reports should\n\
-         # show them. To group by another question, put its id here; nothing else changes. To merge\n\
-         # spellings, list the groups: values = [{{ name = \"North\", aliases = [\"N\"] }}, ...]"
-    );
-    let label = group_word_rank(&profiles[group_i].header)
-        .map(|r| GROUP_WORDS[r])
-        .map(|w| match w {
-            "pcn" | "icb" => w.to_uppercase(),
-            w => format!("{}{}", w[..1].to_uppercase(), &w[1..]),
-        })
-        .unwrap_or_else(|| "Group".into());
-    let _ = writeln!(
-        o,
-        "[group]\nquestion = {}\nlabel = {}",
-        q(&ids[group_i]),
-        q(&label)
-    );
-    o.push('\n');
+    match &group {
+        Some((group_i, why_group)) => {
+            let _ = writeln!(
+                o,
+                "# GUESS: responses are grouped by \"{}\" because {}.",
+                one_line(&profiles[*group_i].header),
+                one_line(why_group)
+            );
+            let _ = writeln!(
+                o,
+                "# The groups are that question's options, in their order: reorder them there as reports should\n\
+                 # show them. To group by another question, put its id here; nothing else changes. To merge\n\
+                 # spellings, list the groups: values = [{{ name = \"North\", aliases = [\"N\"] }}, ...]"
+            );
+            let label = group_word_rank(&profiles[*group_i].header)
+                .map(|r| GROUP_WORDS[r])
+                .map(|w| match w {
+                    "pcn" | "icb" => w.to_uppercase(),
+                    w => format!("{}{}", w[..1].to_uppercase(), &w[1..]),
+                })
+                .unwrap_or_else(|| "Group".into());
+            let _ = writeln!(
+                o,
+                "[group]\nquestion = {}\nlabel = {}\n",
+                q(&ids[*group_i]),
+                q(&label)
+            );
+        }
+        None => {
+            let _ = writeln!(
+                o,
+                "# GUESS: nobody is grouped, because no column could group respondents (a single-choice\n\
+                 # question with 2 to 30 answers, such as borough, PCN or region): the report shows All alone.\n\
+                 # To break it down, add\n#   [group]\n#   question = \"<id of a single-choice question below>\"\n"
+            );
+        }
+    }
 
     let has_text = candidates.iter().any(|(_, g, _)| *g == Guess::Text);
     let _ = writeln!(o, "[[sections]]\nid = \"results\"\ntitle = \"Results\"\n");
@@ -649,6 +745,88 @@ mod tests {
         let (g, why) = guess(&p);
         assert_eq!(g, Guess::Text, "{why}");
         assert!(why.contains("more than 500"), "{why}");
+    }
+
+    #[test]
+    fn comma_joined_checkboxes_are_found_from_the_answers() {
+        // Options with ", " inside, ticked in many combinations, one stray
+        // write-in that splits an option's words, and one-off write-ins.
+        let opts = [
+            "Email lists such as r-help, r-packages, or r-pkg-devel",
+            "Books",
+            "Social media such as blogs, Twitter, Slack, or GitHub",
+        ];
+        let mut cells: Vec<String> = Vec::new();
+        for i in 0..60 {
+            let mut ticked: Vec<String> = opts
+                .iter()
+                .enumerate()
+                .filter(|(o, _)| (i >> o) & 1 == 1 || (i % 7 == *o))
+                .map(|(_, t)| t.to_string())
+                .collect();
+            if i % 10 == 3 {
+                ticked.push(format!("my own answer {i}"));
+            }
+            cells.push(ticked.join(", "));
+        }
+        cells.push("Twitter, Slack, Mastodon".into());
+        let p = profile(
+            "Where do you go for help?",
+            &cells.iter().map(String::as_str).collect::<Vec<_>>(),
+        );
+        let (g, why) = guess(&p);
+        let Guess::Multi(found) = g else {
+            panic!("multi-select expected: {why}");
+        };
+        for o in opts {
+            assert!(found.iter().any(|f| f == o), "{o} in {found:?}");
+        }
+        assert_eq!(found.last().map(String::as_str), Some("Other"), "{found:?}");
+        assert!(!found.iter().any(|f| f.starts_with("my own")), "{found:?}");
+    }
+
+    #[test]
+    fn a_choice_whose_answers_hold_commas_is_not_multi_select() {
+        let mut cells = Vec::new();
+        for i in 0..50 {
+            cells.push(
+                [
+                    "Yes, the system one",
+                    "Yes, both kinds",
+                    "No",
+                    "Yes, a language one",
+                ][i % 4],
+            );
+        }
+        let (g, why) = guess(&profile("Did you use a package manager?", &cells));
+        assert!(
+            matches!(g, Guess::Single(ref o) if o.len() == 4),
+            "{g:?}: {why}"
+        );
+        // Free text with commas is open text.
+        let free: Vec<String> = (0..40)
+            .map(|i| format!("I think, on balance {i}, that it works, mostly"))
+            .collect();
+        let (g, why) = guess(&profile(
+            "Thoughts",
+            &free.iter().map(String::as_str).collect::<Vec<_>>(),
+        ));
+        assert_eq!(g, Guess::Text, "{why}");
+    }
+
+    #[test]
+    fn a_survey_with_nothing_to_group_by_gets_a_template_of_all_alone() {
+        let consent = profile("I agree", &["Yes"; 20]);
+        let free: Vec<String> = (0..20).map(|i| format!("thought number {i}")).collect();
+        let open = profile(
+            "Thoughts",
+            &free.iter().map(String::as_str).collect::<Vec<_>>(),
+        );
+        let t = template("t", &[consent, open], 20).unwrap();
+        assert!(!t.lines().any(|l| l == "[group]"), "{t}");
+        assert!(t.contains("nobody is grouped"), "{t}");
+        let parsed = crate::survey::Template::from_toml(&t, "init").unwrap();
+        assert!(!parsed.grouped());
     }
 
     #[test]

@@ -246,18 +246,34 @@ fn init_never_overwrites_without_force_and_never_an_input() {
 }
 
 #[test]
-fn init_without_a_grouping_column_says_so() {
+fn init_without_a_grouping_column_reports_all_alone() {
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("scores.csv");
     std::fs::write(&f, "Comment\nfine\nok then\nnot great really\n").unwrap();
+    let cfg = dir.path().join("t.toml");
     bin()
         .arg("init")
         .arg(&f)
+        .arg("-o")
+        .arg(&cfg)
         .assert()
-        .code(1)
-        .stderr(predicate::str::contains(
-            "no column looks like a grouping column",
-        ));
+        .success();
+    let toml = std::fs::read_to_string(&cfg).unwrap();
+    assert!(toml.contains("nobody is grouped"), "{toml}");
+    let s = report(
+        &[&f],
+        &dir.path().join("out"),
+        &[
+            "--quiet",
+            "--min-cell",
+            "0",
+            "--config",
+            cfg.to_str().unwrap(),
+        ],
+    );
+    assert!(group_names(&s).is_empty());
+    assert_eq!(s["responses"]["by_group"][0]["group"], "All");
+    assert_eq!(s["responses"]["analysed"], 3);
 }
 
 #[test]

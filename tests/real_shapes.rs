@@ -71,7 +71,7 @@ fn shapes() -> Vec<(PathBuf, Value)> {
         })
         .collect();
     found.sort_by(|a, b| a.0.cmp(&b.0));
-    assert!(found.len() >= 9, "fixtures missing: run make_shapes.py");
+    assert!(found.len() >= 10, "fixtures missing: run make_shapes.py");
     found
 }
 
@@ -100,6 +100,18 @@ fn every_shape_is_read_with_its_responses_and_options() {
                 expect[field].as_u64().unwrap_or(0),
                 "{name}: {field}"
             );
+        }
+        if let Some(n) = expect["groups"].as_u64() {
+            assert_eq!(group_names(&s).len() as u64, n, "{name}: groups");
+        }
+        for (text, n) in expect["answered"].as_object().into_iter().flatten() {
+            let q = s["questions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|q| q["text"] == text.as_str())
+                .unwrap_or_else(|| panic!("{name}: no question {text}"));
+            assert_eq!(&q["answered"]["All"], n, "{name}: {text} answered");
         }
         for check in expect["checks"].as_array().unwrap() {
             let (q, o) = (
@@ -368,7 +380,80 @@ fn every_shared_real_export_is_read_right_through_init_and_report() {
             compared == 2 || r["duplicates_removed"] != 0,
             "{name}: only {compared} questions could be compared"
         );
+        eprintln!(
+            "{name}: {} read, {} analysed, {compared} questions compared",
+            r["read"], r["analysed"]
+        );
         checked += 1;
     }
     assert!(checked >= 1, "no real export was checked");
+}
+
+/// Grouping by another question is one line: the groups are that
+/// question's options, and the former group question becomes an ordinary
+/// one, reported like any other.
+#[test]
+fn changing_the_group_is_one_line() {
+    let path = fixture("shapes/surveymonkey-no-collector.csv");
+    let dir = tempfile::tempdir().unwrap();
+    let template = dir.path().join("t.toml");
+    bin()
+        .arg("init")
+        .arg(&path)
+        .arg("-o")
+        .arg(&template)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&template).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("question = "))
+        .unwrap()
+        .to_string();
+    assert_eq!(line, "question = \"which_area_do_you_work_in\"", "{text}");
+    std::fs::write(
+        &template,
+        text.replacen(&line, "question = \"what_is_your_role\"", 1),
+    )
+    .unwrap();
+    let s = report(
+        &[&path],
+        &dir.path().join("out"),
+        &["--quiet", "--min-cell", "0", "--format", "json", "--config"]
+            .into_iter()
+            .chain([template.to_str().unwrap()])
+            .collect::<Vec<_>>(),
+    );
+    let groups = group_names(&s);
+    let options: Vec<String> = {
+        let t: toml::Value = toml::from_str(&text).unwrap();
+        t["questions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|q| q["id"].as_str() == Some("what_is_your_role"))
+            .unwrap()["options"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o.as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        &groups[..options.len()],
+        &options[..],
+        "groups are the options"
+    );
+    assert!(
+        s["questions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|q| q["id"] != "what_is_your_role"),
+        "the group question is not also a question"
+    );
+    // The former group question is analysed like any other.
+    let area = question(&s, "which_area_do_you_work_in");
+    assert_eq!(area["kind"], "single");
+    assert!(area["answered"]["All"].as_u64().unwrap() > 30);
 }

@@ -96,6 +96,9 @@ fn columns(
     p: &Policy,
 ) -> (Vec<Vec<usize>>, Vec<String>, u64) {
     let all_slot = coded.group_names.len();
+    if !template.grouped() {
+        return (vec![vec![all_slot]], vec![ALL.to_string()], 0);
+    }
     let g = &template.group;
     let residual = |slot: usize| {
         let name = &coded.group_names[slot];

@@ -30,7 +30,7 @@ struct Inspector<'t> {
 impl Sink for Inspector<'_> {
     fn header(&mut self, header: &Header) -> Result<()> {
         let plan = ColumnPlan::new(self.template, header);
-        self.analysable = plan.group_col.is_some();
+        self.analysable = plan.group_col.is_some() || !self.template.grouped();
         if self.analysable {
             self.norm.header(header)?;
         }
@@ -91,7 +91,7 @@ pub fn run(args: InspectArgs) -> Result<()> {
             let (maps, kind) = match plan.uses[i] {
                 ColumnUse::Group => (
                     format!("{} (group)", template.group.question),
-                    template.group_question().kind.as_str().to_string(),
+                    "single".to_string(),
                 ),
                 ColumnUse::Question(qi) => (
                     questions[qi].id.clone(),
@@ -144,7 +144,7 @@ pub fn run(args: InspectArgs) -> Result<()> {
             "  Template questions not in this file: {}",
             list_or_none(&absent)
         );
-        if plan.group_col.is_none() {
+        if plan.group_col.is_none() && template.grouped() {
             let _ = writeln!(
                 out,
                 "  ✗ {}",

@@ -65,7 +65,8 @@ pub struct Coded {
 
 /// How one file's columns map onto the template.
 struct FilePlan {
-    group_col: usize,
+    /// None when the template groups nobody.
+    group_col: Option<usize>,
     id_col: Option<usize>,
     /// Identity columns holding a person's name, for redaction.
     name_cols: Vec<usize>,
@@ -127,8 +128,9 @@ impl ColumnPlan {
                 .any(|t| header_key(t) == k)
         };
         let mut uses = vec![ColumnUse::Unclaimed; keys.len()];
-        let gq = t.group_question();
-        let group_col = keys.iter().position(|k| matches(gq, k));
+        let group_col = t
+            .group_question()
+            .and_then(|gq| keys.iter().position(|k| matches(gq, k)));
         if let Some(g) = group_col {
             uses[g] = ColumnUse::Group;
         }
@@ -180,7 +182,7 @@ pub fn missing_group_message(t: &Template, header: &Header) -> String {
         "{}: no column matches the group question \"{}\".\n  Headers found: {}\n  If this is a different survey, \
          describe it in a template and pass --config FILE (`survey-lens init {}` writes a starter; see docs/template.md).",
         header.file,
-        t.group_question().text,
+        t.group_question().map_or("", |q| q.text.as_str()),
         header
             .columns
             .iter()
@@ -346,9 +348,10 @@ impl Sink for Normaliser<'_> {
     fn header(&mut self, header: &Header) -> Result<()> {
         let t = self.template;
         let plan = ColumnPlan::new(t, header);
-        let Some(group_col) = plan.group_col else {
+        let group_col = plan.group_col;
+        if group_col.is_none() && t.grouped() {
             bail!("{}", missing_group_message(t, header));
-        };
+        }
         for (qi, c) in plan.question_cols.iter().enumerate() {
             if c.is_some() {
                 self.found[qi] = true;
@@ -398,7 +401,10 @@ impl Sink for Normaliser<'_> {
             Some(id) if !id.is_empty() => self.place(id),
             _ => self.out.group.len(),
         };
-        let g = self.group_code(rec.get(plan.group_col).unwrap_or(""));
+        let g = match plan.group_col {
+            Some(c) => self.group_code(rec.get(c).unwrap_or("")),
+            None => self.not_stated_code(),
+        };
         put(&mut self.out.group, target, g);
         for (qi, col) in plan.question_cols.iter().enumerate() {
             let cell = col.and_then(|c| rec.get(c)).unwrap_or("");
@@ -790,7 +796,7 @@ mod tests {
         let mut n = Normaliser::new(&t);
         n.header(&Header {
             file: "x.csv".into(),
-            columns: vec!["ID".into(), t.group_question().text.clone()],
+            columns: vec!["ID".into(), t.group_question().unwrap().text.clone()],
             alt: vec![None, None],
         })
         .unwrap();

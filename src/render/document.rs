@@ -97,14 +97,21 @@ pub fn build(s: &Summary, charts: &[Chart]) -> Document {
         Span::Text("This report summarises ".into()),
         Span::Strong(format!("{} responses", s.responses.analysed)),
         Span::Text(format!(
-            " from {}, broken down by {} ({n_groups} group{}). Every percentage shows the number of people it is based on (n).",
+            " from {}, {}. Every percentage shows the number of people it is based on (n).",
             if s.population.is_empty() {
                 "the survey"
             } else {
                 &s.population
             },
-            lower_first(&s.group_label),
-            if n_groups == 1 { "" } else { "s" },
+            if n_groups == 0 {
+                "all together (they are not broken down into groups)".to_string()
+            } else {
+                format!(
+                    "broken down by {} ({n_groups} group{})",
+                    lower_first(&s.group_label),
+                    if n_groups == 1 { "" } else { "s" }
+                )
+            },
         )),
     ];
 

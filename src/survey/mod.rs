@@ -26,6 +26,8 @@ pub struct Template {
     /// Who was surveyed, in words a board member would use. Optional.
     #[serde(default)]
     pub population: String,
+    /// Left out, nobody is grouped and the report is of All alone.
+    #[serde(default)]
     pub group: GroupSpec,
     #[serde(default)]
     pub columns: ColumnSpec,
@@ -38,7 +40,9 @@ pub struct Template {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct GroupSpec {
-    /// Id of the question whose answer puts a respondent in a group.
+    /// Id of the question whose answer puts a respondent in a group; empty
+    /// when respondents are not grouped.
+    #[serde(default)]
     pub question: String,
     /// What a group is called in reports ("Borough", "PCN", "Region").
     #[serde(default = "default_group_label")]
@@ -182,6 +186,21 @@ pub struct Indicator {
     pub higher_is: Polarity,
 }
 
+impl Default for GroupSpec {
+    fn default() -> Self {
+        GroupSpec {
+            question: String::new(),
+            label: default_group_label(),
+            not_stated: default_not_stated(),
+            other: default_other(),
+            ignore_prefixes: Vec::new(),
+            values: Vec::new(),
+            residual: Vec::new(),
+            merged: default_merged(),
+        }
+    }
+}
+
 fn default_group_label() -> String {
     "Group".into()
 }
@@ -237,9 +256,15 @@ impl Template {
         self.questions.iter().find(|q| q.id == id)
     }
 
-    pub fn group_question(&self) -> &Question {
+    /// Whether respondents are grouped at all: a survey with no column
+    /// that could group them is reported as All alone.
+    pub fn grouped(&self) -> bool {
+        !self.group.question.is_empty()
+    }
+
+    /// The grouping question, when there is one (validated to exist).
+    pub fn group_question(&self) -> Option<&Question> {
         self.question(&self.group.question)
-            .expect("validated: group question exists")
     }
 
     /// Questions that are analysed (everything but the group question), in order.
@@ -253,6 +278,7 @@ impl Template {
     /// lists that must name real options. Each error names the offending key.
     fn validate(&self) -> Result<()> {
         match self.question(&self.group.question) {
+            None if !self.grouped() => {}
             None => bail!(
                 "group.question: `{}` is not the id of any [[questions]] entry",
                 self.group.question
@@ -326,7 +352,7 @@ impl Template {
                 );
             }
         }
-        if self.group.values.is_empty() {
+        if self.grouped() && self.group.values.is_empty() {
             bail!(
                 "group.values: list at least one group, or give question `{}` its options",
                 self.group.question

@@ -186,8 +186,12 @@ impl Figures {
         self.rels.push(Relation { terms, op });
     }
 
-    /// `total = Σ parts`.
+    /// `total = Σ parts`. No parts is no sum: a report of All alone has no
+    /// groups to add up, not a total of zero.
     pub fn sum(&mut self, total: usize, parts: &[usize]) {
+        if parts.is_empty() {
+            return;
+        }
         let floors: u64 = parts.iter().map(|&p| self.figs[p].floor).sum();
         for &p in parts {
             let others = floors - self.figs[p].floor;
