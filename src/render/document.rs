@@ -435,11 +435,16 @@ fn responses_by_group(s: &Summary) -> Section {
         })
         .collect();
     let label = lower_first(&s.group_label);
+    let by = if s.groups.is_empty() {
+        String::new()
+    } else {
+        format!(" by {label}")
+    };
     Section {
         id: "responses".into(),
-        title: format!("Responses by {label}"),
+        title: format!("Responses{by}"),
         blocks: vec![Block::Table(Table {
-            caption: format!("Number and share of responses by {label}"),
+            caption: format!("Number and share of responses{by}"),
             header: vec![text(&s.group_label), text("Responses"), text("Share")],
             rows,
             numeric_from: 1,

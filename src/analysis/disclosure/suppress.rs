@@ -244,32 +244,15 @@ fn last_column(f: &Figures) -> usize {
 }
 
 /// What hiding figure `i` costs, in order of preference.
-type Loss = (bool, Role, bool, bool, usize, u64);
+type Loss = (bool, Role, bool, bool, u64);
 
-/// Overall figures last, then by role, headline figures last, figures too
-/// small to give the room needed last; then the fewest sums it would open
-/// (a sum with no hidden figure yet, where hiding `i` alone would pin it
-/// and call for one more partner), so that partners gather in columns
-/// already open instead of spreading a chain across the table; then the
-/// smallest.
 fn loss(f: &Figures, i: usize, room: u64, last: usize) -> Loss {
     let g = &f.figs[i];
-    let opens = f.member_of[i]
-        .iter()
-        .filter(|&&r| {
-            f.rels[r].op == Op::Eq
-                && !f.rels[r]
-                    .terms
-                    .iter()
-                    .any(|&(j, _)| j != i && f.figs[j].hidden)
-        })
-        .count();
     (
         g.column == last,
         g.role,
         g.headline,
         g.value < room,
-        opens,
         g.value,
     )
 }

@@ -86,12 +86,15 @@ pub fn plan(s: &Summary) -> Vec<Chart> {
             "multi" => Kind::Multi(i),
             _ => continue,
         };
+        // A report of All alone has nothing to break down by.
+        let by = if s.groups.is_empty() {
+            String::new()
+        } else {
+            format!(", by {group}")
+        };
         let title = match kind {
-            Kind::Multi(_) => format!(
-                "{} Share choosing each option, by {group}",
-                sentence(&q.text)
-            ),
-            _ => format!("{} Answers by {group}", sentence(&q.text)),
+            Kind::Multi(_) => format!("{} Share choosing each option{by}", sentence(&q.text)),
+            _ => format!("{} Answers{}", sentence(&q.text), by.replacen(',', "", 1)),
         };
         out.push(Chart {
             id: format!("q-{}", q.id),
