@@ -134,9 +134,11 @@ impl Evidence {
         self.labels >= 2 && self.labels > 3 * self.answers
     }
 
-    /// Too much like a header row to read as a response without asking.
+    /// Too much like a header row to read as a response without asking:
+    /// more label-like cells than answer-like ones, and at least three, so
+    /// that a first response with two rare answers is still read.
     pub fn is_doubtful(&self) -> bool {
-        self.labels >= 2 && self.labels >= self.answers
+        self.labels >= 3 && self.labels > self.answers
     }
 }
 
@@ -757,6 +759,91 @@ mod tests {
             Some(Left::Unfinished)
         );
         assert_eq!(l.left_out(&rec(&["x", "True", "R_1", "", ""])), None);
+    }
+
+    /// Ten responses in four closed columns, after `first`.
+    fn below(first: &[&str]) -> Vec<StringRecord> {
+        let mut rows = vec![
+            rec(&["Which area?", "Your role?", "Trained?", "How often?"]),
+            rec(first),
+        ];
+        for i in 0..10 {
+            rows.push(rec(&[
+                ["North", "South"][i % 2],
+                ["Coach", "Coordinator"][i % 2],
+                ["Yes", "No"][i % 2],
+                ["Daily", "Weekly"][i % 2],
+            ]));
+        }
+        rows
+    }
+
+    #[test]
+    fn a_label_row_is_doubted_and_a_first_response_with_rare_answers_is_not() {
+        let labels = below(&["Single choice", "Single choice", "Yes/No", "Single choice"]);
+        let l = Layout::detect(&labels, None);
+        assert_eq!(l.header_rows, 1, "no shape explains a second row here");
+        let e = l.doubtful_first_row(&labels).expect("doubted");
+        assert_eq!(e.labels, 4);
+        // Two answers nobody else gave, two ordinary ones: a response.
+        let rare = below(&["East", "Manager", "Yes", "Daily"]);
+        assert_eq!(Layout::detect(&rare, None).doubtful_first_row(&rare), None);
+        // The user decides: two header rows, questions named from the first.
+        let forced = Layout::detect(&labels, Some(2));
+        assert_eq!(forced.header_rows, 2);
+        assert_eq!(forced.columns[0], "Which area?");
+        // Field codes above the same row: a codes-and-labels export, two
+        // header rows (never a response).
+        let mut coded = labels.clone();
+        coded[0] = rec(&["area", "role", "trained", "often"]);
+        assert_eq!(Layout::detect(&coded, None).header_rows, 2);
+    }
+
+    #[test]
+    fn qualtrics_legacy_codes_above_labels_with_a_trailing_comma() {
+        let mut rows = vec![
+            rec(&[
+                "V1", "V2", "V3", "V4", "V5", "V6", "V7", "V8", "V9", "V10", "Q1", "",
+            ]),
+            rec(&[
+                "ResponseID",
+                "ResponseSet",
+                "Name",
+                "ExternalDataReference",
+                "EmailAddress",
+                "IPAddress",
+                "Status",
+                "StartDate",
+                "EndDate",
+                "Finished",
+                "Which area?",
+                "",
+            ]),
+        ];
+        for i in 0..12 {
+            let id = format!("R_{i}");
+            rows.push(rec(&[
+                &id,
+                "Default Response Set",
+                "A Person",
+                "",
+                "a@b.org",
+                "1.2.3.4",
+                "0",
+                "2014-01-01",
+                "2014-01-01",
+                ["1", "0"][i % 2],
+                ["North", "South"][i % 3 % 2],
+                "",
+            ]));
+        }
+        let l = Layout::detect(&rows, None);
+        assert_eq!((l.platform, l.header_rows), (Platform::Qualtrics, 2));
+        assert_eq!(l.columns.len(), 11, "the trailing empty column is dropped");
+        assert_eq!(l.columns[10], "Which area?");
+        assert_eq!(l.alt[2].as_deref(), Some("V3"));
+        assert_eq!(l.left_out(&rows[3]), Some(Left::Unfinished));
+        assert_eq!(l.left_out(&rows[2]), None);
     }
 
     #[test]
