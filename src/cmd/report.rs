@@ -45,9 +45,21 @@ pub fn run(args: ReportArgs) -> Result<()> {
     let planned = render::charts::plan(&summary);
     // SVGs are needed by the markdown links and inlined in the HTML.
     let mut charts = Vec::new();
+    let drawn = wants(Format::Svg) || wants(Format::Html) || wants(Format::Png);
+    // Each chart is laid out once, for both its SVG and its PNG.
+    let heights = if drawn {
+        on_every_core(&planned, |c| {
+            render::charts::height(&render::charts::Plot::Report(&summary, c))
+        })?
+    } else {
+        Vec::new()
+    };
+    let jobs: Vec<_> = planned.iter().zip(heights).collect();
     if wants(Format::Svg) || wants(Format::Html) {
-        for c in &planned {
-            let svg = render::charts::svg(&render::charts::Plot::Report(&summary, c))?;
+        let svgs = on_every_core(&jobs, |(c, h)| {
+            render::charts::svg_sized(&render::charts::Plot::Report(&summary, c), *h)
+        })?;
+        for (c, svg) in planned.iter().zip(svgs) {
             if wants(Format::Svg) {
                 staged.write(&format!("charts/{}.svg", c.id), svg.as_bytes())?;
             }
@@ -55,12 +67,14 @@ pub fn run(args: ReportArgs) -> Result<()> {
         }
     }
     if wants(Format::Png) {
-        for c in &planned {
-            render::charts::png(
-                &render::charts::Plot::Report(&summary, c),
-                &staged.path(&format!("charts/{}.png", c.id))?,
-            )?;
-        }
+        let paths = planned
+            .iter()
+            .map(|c| staged.path(&format!("charts/{}.png", c.id)))
+            .collect::<Result<Vec<_>>>()?;
+        let jobs: Vec<_> = jobs.iter().zip(&paths).collect();
+        on_every_core(&jobs, |((c, h), path)| {
+            render::charts::png_sized(&render::charts::Plot::Report(&summary, c), path, *h)
+        })?;
     }
     if wants(Format::Html) {
         staged.write(
@@ -177,6 +191,44 @@ pub fn terminal_width(is_tty: bool) -> u16 {
         .ok()
         .and_then(|c| c.parse().ok())
         .unwrap_or(120)
+}
+
+/// `f` over `items` on every core, results in the items' order: a report
+/// with a hundred groups draws dozens of large charts, each on its own.
+/// Items are dealt round, as charts of one kind sit together and differ in
+/// size.
+fn on_every_core<T: Sync, R: Send>(
+    items: &[T],
+    f: impl Fn(&T) -> Result<R> + Sync,
+) -> Result<Vec<R>> {
+    let cores = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len().max(1));
+    let f = &f;
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..cores)
+            .map(|w| {
+                scope.spawn(move || {
+                    items
+                        .iter()
+                        .enumerate()
+                        .skip(w)
+                        .step_by(cores)
+                        .map(|(i, item)| f(item).map(|r| (i, r)))
+                        .collect::<Result<Vec<(usize, R)>>>()
+                })
+            })
+            .collect();
+        let mut out: Vec<(usize, R)> = Vec::with_capacity(items.len());
+        for w in workers {
+            out.extend(
+                w.join()
+                    .map_err(|_| anyhow::anyhow!("drawing the charts failed"))??,
+            );
+        }
+        out.sort_by_key(|(i, _)| *i);
+        Ok(out.into_iter().map(|(_, r)| r).collect())
+    })
 }
 
 #[cfg(test)]

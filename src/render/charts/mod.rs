@@ -237,7 +237,8 @@ fn draw_plot<DB: DrawingBackend>(
 }
 
 /// The canvas height a plot needs, from a dry run on a tall SVG canvas.
-fn height(plot: &Plot) -> Result<u32> {
+pub fn height(plot: &Plot) -> Result<u32> {
+    register_font();
     let mut scratch = String::new();
     let bottom = {
         let area = SVGBackend::with_string(&mut scratch, (WIDTH, 40_000)).into_drawing_area();
@@ -248,8 +249,13 @@ fn height(plot: &Plot) -> Result<u32> {
 
 /// The plot as an SVG document.
 pub fn svg(plot: &Plot) -> Result<String> {
+    svg_sized(plot, height(plot)?)
+}
+
+/// [`svg`] at a height already worked out with [`height`], so that a chart
+/// written as SVG and PNG is laid out once, not twice.
+pub fn svg_sized(plot: &Plot, h: u32) -> Result<String> {
     register_font();
-    let h = height(plot)?;
     let mut out = String::new();
     {
         let area = SVGBackend::with_string(&mut out, (WIDTH, h)).into_drawing_area();
@@ -262,8 +268,12 @@ pub fn svg(plot: &Plot) -> Result<String> {
 
 /// The plot as a PNG file at `path`, 1600 pixels wide.
 pub fn png(plot: &Plot, path: &Path) -> Result<()> {
+    png_sized(plot, path, height(plot)?)
+}
+
+/// [`png`] at a height already worked out with [`height`].
+pub fn png_sized(plot: &Plot, path: &Path, h: u32) -> Result<()> {
     register_font();
-    let h = height(plot)?;
     let area = BitMapBackend::new(path, (WIDTH, h)).into_drawing_area();
     draw_plot(&area, plot)?;
     area.present()
