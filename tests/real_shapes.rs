@@ -401,12 +401,13 @@ fn every_shared_real_export_is_read_right_through_init_and_report() {
 
         // Two single-choice questions that are one raw column each: their
         // commonest option counted in the raw column.
-        let by_text: HashMap<String, usize> = header
-            .iter()
-            .zip(labels)
-            .enumerate()
-            .flat_map(|(i, (h, l))| [(fold(h), i), (fold(l), i)])
-            .collect();
+        // A repeated header names its first column (the tool calls the
+        // others "… (2)").
+        let mut by_text: HashMap<String, usize> = HashMap::new();
+        for (i, (h, l)) in header.iter().zip(labels).enumerate() {
+            by_text.entry(fold(l)).or_insert(i);
+            by_text.entry(fold(h)).or_insert(i);
+        }
         let mut compared = 0;
         for q in s["questions"].as_array().unwrap() {
             if compared == 2 || r["duplicates_removed"] != 0 {

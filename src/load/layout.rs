@@ -48,6 +48,8 @@ enum Tick {
     YesNo,
     /// Free text, which ticks "Other" ("Other (please specify)").
     Other,
+    /// `1` ticks it, blank does not (Qualtrics' numeric export).
+    One,
 }
 
 /// Where a logical column's cell comes from in a raw row.
@@ -445,6 +447,9 @@ impl Layout {
         };
         layout.gate = field("finished").map(Gate::Finished);
         layout.status = field("status");
+        if v_codes {
+            layout.fold_ones(&rows[2..]);
+        }
         layout
     }
 
@@ -481,7 +486,77 @@ impl Layout {
         let field = |name: &str| ids.iter().position(|h| key(h) == name);
         layout.gate = field("finished").map(Gate::Finished);
         layout.status = field("status");
+        layout.fold_ones(&rows[n.min(rows.len())..]);
         layout
+    }
+
+    /// Qualtrics' numeric export writes a multi-select as one column per
+    /// option, labelled "<question>-<option>", holding 1 when ticked and
+    /// nothing otherwise (a matrix of ticks: "<question>-<row>-<column>").
+    /// Consecutive such columns with the same label up to the last `-`, whose
+    /// answers below are only 1 or blank, are one multi-select question.
+    fn fold_ones(&mut self, below: &[StringRecord]) {
+        let stem = |label: &str| -> Option<(String, String)> {
+            let (q, o) = label.rsplit_once('-')?;
+            let (q, o) = (q.trim(), o.trim());
+            (!q.is_empty() && !o.is_empty()).then(|| (q.to_string(), o.to_string()))
+        };
+        let ones = |c: usize| -> (bool, bool) {
+            let mut any = false;
+            for v in below.iter().filter_map(|r| r.get(c)).map(str::trim) {
+                match v {
+                    "" => {}
+                    "1" => any = true,
+                    _ => return (false, false),
+                }
+            }
+            (true, any)
+        };
+        let (columns, alt, sources) = (
+            std::mem::take(&mut self.columns),
+            std::mem::take(&mut self.alt),
+            std::mem::take(&mut self.sources),
+        );
+        let mut i = 0;
+        while i < columns.len() {
+            let run = match (&sources[i], stem(&columns[i])) {
+                (Source::Raw(_), Some((q, _))) => {
+                    let mut end = i;
+                    while end < columns.len()
+                        && matches!(sources[end], Source::Raw(c) if ones(c).0)
+                        && stem(&columns[end]).is_some_and(|(qe, _)| qe == q)
+                    {
+                        end += 1;
+                    }
+                    let ticked =
+                        (i..end).any(|k| matches!(sources[k], Source::Raw(c) if ones(c).1));
+                    // The whole question or nothing: a matrix of ratings
+                    // whose first rows happen to hold only 1s is not ticks.
+                    let same = |k: usize| stem(&columns[k]).is_some_and(|(qk, _)| qk == q);
+                    let whole = (i == 0 || !same(i - 1)) && (end == columns.len() || !same(end));
+                    (end - i >= 2 && ticked && whole).then_some((q, end))
+                }
+                _ => None,
+            };
+            match run {
+                Some((q, end)) => {
+                    let opts = (i..end)
+                        .map(|k| {
+                            let Source::Raw(c) = sources[k] else {
+                                unreachable!("raw run")
+                            };
+                            (c, stem(&columns[k]).expect("in the run").1, Tick::One)
+                        })
+                        .collect();
+                    self.push(q, None, Source::Options(opts));
+                    i = end;
+                }
+                None => {
+                    self.push(columns[i].clone(), alt[i].clone(), sources[i].clone());
+                    i += 1;
+                }
+            }
+        }
     }
 
     fn surveymonkey(rows: &[StringRecord]) -> Layout {
@@ -650,13 +725,14 @@ impl Layout {
                         let ticked = match tick {
                             Tick::Text | Tick::Other => !v.is_empty(),
                             Tick::YesNo => YES.contains(&key(v).as_str()),
+                            Tick::One => v == "1",
                         };
                         if !ticked {
                             continue;
                         }
                         cell.push_str(match tick {
                             Tick::Text => v,
-                            Tick::YesNo => option,
+                            Tick::YesNo | Tick::One => option,
                             Tick::Other => "Other",
                         });
                         cell.push(';');
