@@ -355,7 +355,8 @@ fn guess(p: &Profile) -> (Guess, String) {
     }
     // Nobody gave the same answer twice: open text, whatever the header
     // says, and never a list of options that would print each one.
-    if distinct >= 5 && distinct as u64 == p.answered && p.with_semicolon * 5 < n {
+    // (Five at least: three different PCNs among three answers is a choice.)
+    if all_different && distinct >= 5 && p.with_semicolon * 5 < n {
         return (Guess::Text, format!("all {distinct} answers are different"));
     }
     if distinct <= MAX_GUESSED_OPTIONS {

@@ -109,13 +109,7 @@ fn init_writes_a_template_that_report_runs_on_as_it_stands() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = dir.path().join("survey.toml");
     let input = root("samples/staff-wellbeing.csv");
-    bin()
-        .arg("init")
-        .arg(&input)
-        .arg("-o")
-        .arg(&cfg)
-        .assert()
-        .success();
+    init(&input, &cfg, &[]);
     let toml = std::fs::read_to_string(&cfg).unwrap();
     assert!(
         toml.contains(
@@ -251,13 +245,7 @@ fn init_without_a_grouping_column_reports_all_alone() {
     let f = dir.path().join("scores.csv");
     std::fs::write(&f, "Comment\nfine\nok then\nnot great really\n").unwrap();
     let cfg = dir.path().join("t.toml");
-    bin()
-        .arg("init")
-        .arg(&f)
-        .arg("-o")
-        .arg(&cfg)
-        .assert()
-        .success();
+    init(&f, &cfg, &[]);
     let toml = std::fs::read_to_string(&cfg).unwrap();
     assert!(toml.contains("nobody is grouped"), "{toml}");
     let s = report(

@@ -21,20 +21,8 @@ use serde_json::Value;
 /// `init` then `report` (JSON only, no suppression, so that counts can be
 /// compared) on `input`; returns the summary.
 fn init_and_report(input: &Path, dir: &Path, extra: &[&str]) -> Value {
-    let template = dir.join("template.toml");
-    bin()
-        .arg("init")
-        .arg(input)
-        .arg("-o")
-        .arg(&template)
-        .args(extra)
-        .assert()
-        .success();
-    let mut args = vec!["--quiet", "--min-cell", "0", "--format", "json", "--config"];
-    let t = template.to_str().unwrap().to_string();
-    args.push(&t);
-    args.extend_from_slice(extra);
-    report(&[input], &dir.join("out"), &args)
+    try_init_and_report(input, dir, extra)
+        .unwrap_or_else(|err| panic!("{} was refused: {err}", input.display()))
 }
 
 /// The All count of `option` in the question whose text is `text`.
@@ -286,13 +274,13 @@ const SHARED: &[&str] = &[
     "surveymonkey-538-star-wars",
 ];
 
-/// `init` then `report` as a new user runs them; a refusal must be an
-/// ordinary error (exit 1 with a message), never a crash.
-fn try_init_and_report(input: &Path, dir: &Path) -> Result<Value, String> {
+/// `init` then `report` as a new user runs them, `extra` given to both; a
+/// refusal must be an ordinary error (exit 1 with a message), never a crash.
+fn try_init_and_report(input: &Path, dir: &Path, extra: &[&str]) -> Result<Value, String> {
     let template = dir.join("template.toml");
     let t = template.to_str().unwrap();
     let out = dir.join("out");
-    for args in [
+    for mut args in [
         vec!["init", input.to_str().unwrap(), "-o", t],
         vec![
             "report",
@@ -308,6 +296,7 @@ fn try_init_and_report(input: &Path, dir: &Path) -> Result<Value, String> {
             out.to_str().unwrap(),
         ],
     ] {
+        args.extend_from_slice(extra);
         let o = bin().args(&args).output().unwrap();
         if !o.status.success() {
             let err = String::from_utf8_lossy(&o.stderr).into_owned();
@@ -337,7 +326,7 @@ fn every_shared_real_export_is_read_right_through_init_and_report() {
         let Some(src) = source(&dir) else { continue };
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
         let tmp = tempfile::tempdir().unwrap();
-        let s = match try_init_and_report(&src.file, tmp.path()) {
+        let s = match try_init_and_report(&src.file, tmp.path(), &[]) {
             Ok(s) => s,
             Err(refusal) => {
                 // Read right or refused: an export this test has not met may
@@ -505,13 +494,7 @@ fn changing_the_group_is_one_line() {
     let path = fixture("shapes/surveymonkey-no-collector.csv");
     let dir = tempfile::tempdir().unwrap();
     let template = dir.path().join("t.toml");
-    bin()
-        .arg("init")
-        .arg(&path)
-        .arg("-o")
-        .arg(&template)
-        .assert()
-        .success();
+    init(&path, &template, &[]);
     let text = std::fs::read_to_string(&template).unwrap();
     let line = text
         .lines()

@@ -105,6 +105,10 @@ pub struct Layout {
 /// answers from labels, few enough to cost nothing.
 pub const SAMPLE_ROWS: usize = 200;
 
+/// SurveyMonkey's second-row words under an answer column, in English:
+/// the cue for exports too short to judge from their answers.
+const RESPONSE_WORDS: &[&str] = &["response", "open-ended response"];
+
 /// Google Forms' first header, in the languages of the accounts it is
 /// most often exported from.
 const TIMESTAMP: &[&str] = &[
@@ -221,6 +225,33 @@ fn is_v_code(h: &str) -> bool {
 }
 
 impl Layout {
+    /// A layout with no columns yet: every shape starts here and pushes its
+    /// columns.
+    fn new(platform: Platform, header_rows: usize, raw_width: usize, min_width: usize) -> Layout {
+        Layout {
+            platform,
+            header_rows,
+            columns: Vec::new(),
+            alt: Vec::new(),
+            sources: Vec::new(),
+            gate: None,
+            status: None,
+            raw_width,
+            min_width,
+            passthrough: false,
+        }
+    }
+
+    /// Qualtrics' `Finished` and `Status` columns, named in any of the
+    /// header rows given (field ids, labels).
+    fn find_gates(&mut self, rows: &[&StringRecord]) {
+        let field = |name: &str| {
+            (0..self.raw_width).find(|&c| rows.iter().any(|r| key(r.get(c).unwrap_or("")) == name))
+        };
+        self.gate = field("finished").map(Gate::Finished);
+        self.status = field("status");
+    }
+
     /// Recognises the layout from the leading raw rows (up to
     /// [`SAMPLE_ROWS`], blank rows left out): from the structure of the
     /// header rows and how they compare with the rows below, so that a
@@ -297,12 +328,9 @@ impl Layout {
     /// The second row writes SurveyMonkey's "Response" under answer columns:
     /// a cue for exports too short to judge from their answers.
     fn says_response(r1: &StringRecord, single: &[usize]) -> bool {
-        single.iter().any(|&c| {
-            matches!(
-                key(r1.get(c).unwrap_or("")).as_str(),
-                "response" | "open-ended response"
-            )
-        })
+        single
+            .iter()
+            .any(|&c| RESPONSE_WORDS.contains(&key(r1.get(c).unwrap_or("")).as_str()))
     }
 
     fn one_row(rows: &[StringRecord]) -> Layout {
@@ -324,20 +352,10 @@ impl Layout {
         } else {
             Platform::Generic
         };
-        let mut layout = Layout {
-            platform,
-            header_rows: 1,
-            columns: Vec::new(),
-            alt: Vec::new(),
-            sources: Vec::new(),
-            gate: submitted
-                .filter(|_| platform == Platform::LimeSurvey)
-                .map(Gate::Submitted),
-            status: None,
-            raw_width: r0.len(),
-            min_width: r0.len(),
-            passthrough: false,
-        };
+        let mut layout = Layout::new(platform, 1, r0.len(), r0.len());
+        layout.gate = submitted
+            .filter(|_| platform == Platform::LimeSurvey)
+            .map(Gate::Submitted);
         let below = &rows[1..];
         let mut c = 0;
         while c < r0.len() {
@@ -412,22 +430,12 @@ impl Layout {
         // anything else (a layout the user vouched for with --header-rows 2):
         // the questions do.
         let labels_first = is_code_row(r0);
-        let mut layout = Layout {
-            platform: if v_codes {
-                Platform::Qualtrics
-            } else {
-                Platform::Generic
-            },
-            header_rows: 2,
-            columns: Vec::new(),
-            alt: Vec::new(),
-            sources: Vec::new(),
-            gate: None,
-            status: None,
-            raw_width: r0.len().max(r1.len()),
-            min_width: r0.len(),
-            passthrough: false,
+        let platform = if v_codes {
+            Platform::Qualtrics
+        } else {
+            Platform::Generic
         };
+        let mut layout = Layout::new(platform, 2, r0.len().max(r1.len()), r0.len());
         for c in 0..layout.raw_width {
             let (mut code, mut label) = (
                 r0.get(c).unwrap_or("").trim(),
@@ -440,13 +448,7 @@ impl Layout {
             let alt = (!code.is_empty() && code != name).then(|| code.to_string());
             layout.push(name.to_string(), alt, Source::Raw(c));
         }
-        let field = |name: &str| {
-            (0..layout.raw_width).find(|&c| {
-                key(r0.get(c).unwrap_or("")) == name || key(r1.get(c).unwrap_or("")) == name
-            })
-        };
-        layout.gate = field("finished").map(Gate::Finished);
-        layout.status = field("status");
+        layout.find_gates(&[r0, r1]);
         if v_codes {
             layout.fold_ones(&rows[2..]);
         }
@@ -457,18 +459,7 @@ impl Layout {
     /// Python-dict form (2016 "Insights"); `n` header rows in all.
     fn qualtrics(rows: &[StringRecord], n: usize) -> Layout {
         let (ids, labels) = (&rows[0], &rows[1]);
-        let mut layout = Layout {
-            platform: Platform::Qualtrics,
-            header_rows: n,
-            columns: Vec::new(),
-            alt: Vec::new(),
-            sources: Vec::new(),
-            gate: None,
-            status: None,
-            raw_width: ids.len(),
-            min_width: ids.len(),
-            passthrough: false,
-        };
+        let mut layout = Layout::new(Platform::Qualtrics, n, ids.len(), ids.len());
         for (i, id) in ids.iter().enumerate() {
             let label = labels.get(i).unwrap_or("").trim();
             // "<question> - Selected Choice" is the question itself.
@@ -483,9 +474,7 @@ impl Layout {
                 Source::Raw(i),
             );
         }
-        let field = |name: &str| ids.iter().position(|h| key(h) == name);
-        layout.gate = field("finished").map(Gate::Finished);
-        layout.status = field("status");
+        layout.find_gates(&[ids]);
         layout.fold_ones(&rows[n.min(rows.len())..]);
         layout
     }
@@ -586,8 +575,7 @@ impl Layout {
             let k = key(label(i));
             k.is_empty()
                 || firsts.get(&k).copied().unwrap_or(0) >= 2
-                || k == "response"
-                || k == "open-ended response"
+                || RESPONSE_WORDS.contains(&k.as_str())
         };
         // An option column holds its own label when ticked, nothing else;
         // "Other (please specify)" holds what was typed.
@@ -601,18 +589,7 @@ impl Layout {
                     .filter_map(|r| r.get(i))
                     .all(|v| v.trim().is_empty() || key(v) == l)
         };
-        let mut layout = Layout {
-            platform: Platform::SurveyMonkey,
-            header_rows: 2,
-            columns: Vec::new(),
-            alt: Vec::new(),
-            sources: Vec::new(),
-            gate: None,
-            status: None,
-            raw_width: width,
-            min_width: r0.len().min(width),
-            passthrough: false,
-        };
+        let mut layout = Layout::new(Platform::SurveyMonkey, 2, width, r0.len().min(width));
         for (name, cols) in groups {
             let options = cols.iter().filter(|&&c| holds_label(c)).count();
             if cols.len() >= 2 && options >= 2 {

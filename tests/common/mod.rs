@@ -24,6 +24,19 @@ pub fn bin() -> Command {
     c
 }
 
+/// Runs `init` on `input`, writing the template to `template`, with extra
+/// args; asserts success.
+pub fn init(input: &Path, template: &Path, extra: &[&str]) {
+    bin()
+        .arg("init")
+        .arg(input)
+        .arg("-o")
+        .arg(template)
+        .args(extra)
+        .assert()
+        .success();
+}
+
 /// Runs `report` on `inputs` into `out` with extra args; asserts success.
 pub fn report(inputs: &[&Path], out: &Path, extra: &[&str]) -> Value {
     let mut c = bin();
