@@ -11,7 +11,7 @@ use anyhow::Result;
 
 use crate::normalise::columns::{self, Role};
 use crate::normalise::text::key;
-use crate::survey::ColumnSpec;
+use crate::survey::{ColumnSpec, Kind, Polarity};
 
 /// Answer scales recognised as Likert questions, in scale order.
 const SCALES: &[&[&str]] = &[
@@ -639,21 +639,22 @@ pub fn template(title: &str, profiles: &[Profile], rows: u64) -> Result<String> 
         let p = &profiles[*i];
         let id = &ids[*i];
         let (kind, opts) = match g {
-            Guess::Single(v) => ("single", Some(v)),
-            Guess::Likert(v) => ("likert", Some(v)),
-            Guess::Multi(v) => ("multi", Some(v)),
-            Guess::Text => ("text", None),
+            Guess::Single(v) => (Kind::Single, Some(v)),
+            Guess::Likert(v) => (Kind::Likert, Some(v)),
+            Guess::Multi(v) => (Kind::Multi, Some(v)),
+            Guess::Text => (Kind::Text, None),
         };
-        let _ = writeln!(o, "# GUESS: {kind}, because {}.", one_line(why));
+        let kind_name = kind.as_str();
+        let _ = writeln!(o, "# GUESS: {kind_name}, because {}.", one_line(why));
         let _ = writeln!(
             o,
-            "[[questions]]\nid = {}\ntext = {}\nkind = \"{kind}\"",
+            "[[questions]]\nid = {}\ntext = {}\nkind = \"{kind_name}\"",
             q(id),
             q(&p.header)
         );
         // The group question gets a section too, so that grouping by
         // another question leaves it an ordinary one.
-        let section = if kind == "text" {
+        let section = if kind == Kind::Text {
             "free_text"
         } else {
             "results"
@@ -667,12 +668,17 @@ pub fn template(title: &str, profiles: &[Profile], rows: u64) -> Result<String> 
             let top: Vec<String> = scale[scale.len() - 2..].to_vec();
             let hk = key(&p.header);
             let negative = NEGATIVE_CUES.iter().any(|c| hk.contains(c));
+            let polarity = if negative {
+                Polarity::Worse
+            } else {
+                Polarity::Better
+            };
             let _ = writeln!(
                 indicators,
                 "# GUESS: the share answering {} or {}; higher is {} because the statement {}. Check higher_is.",
                 q(&top[0]),
                 q(&top[1]),
-                if negative { "worse" } else { "better" },
+                polarity.as_str(),
                 if negative {
                     "describes a problem"
                 } else {
@@ -686,7 +692,7 @@ pub fn template(title: &str, profiles: &[Profile], rows: u64) -> Result<String> 
                 q(&format!("{}: {} or {}", p.header, top[0], top[1])),
                 q(id),
                 list(&top),
-                if negative { "worse" } else { "better" }
+                polarity.as_str()
             );
         }
     }

@@ -8,6 +8,8 @@
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
+pub use crate::survey::{Kind, Polarity};
+
 pub const SCHEMA: &str = "survey-lens.summary.v1";
 
 /// The name of the every-response group in all outputs.
@@ -68,7 +70,7 @@ pub struct WaveRef {
 pub struct ChangeRow {
     pub indicator: String,
     pub label: String,
-    pub higher_is: String,
+    pub higher_is: Polarity,
     pub group: String,
     pub previous: Option<f64>,
     pub current: Option<f64>,
@@ -78,8 +80,8 @@ pub struct ChangeRow {
     pub ci95: Option<[f64; 2]>,
     /// True when the interval excludes 0.
     pub significant: Option<bool>,
-    /// "improved", "worsened" or "no clear change"; null when not compared.
-    pub direction: Option<String>,
+    /// Null when not compared.
+    pub direction: Option<Direction>,
     /// Why no change is shown, when it is not.
     pub note: Option<String>,
 }
@@ -93,9 +95,8 @@ pub struct InputInfo {
     pub rows: u64,
     /// Detected shape as `<platform>/<container>`, e.g. `qualtrics/csv`.
     pub format: String,
-    /// `microsoft-forms`, `google-forms`, `surveymonkey`, `qualtrics` or `generic`.
     #[serde(default)]
-    pub platform: String,
+    pub platform: Platform,
     /// Text encoding of a CSV (null for .xlsx).
     #[serde(default)]
     pub encoding: Option<String>,
@@ -170,7 +171,7 @@ pub struct SectionInfo {
 pub struct QuestionSummary {
     pub id: String,
     pub text: String,
-    pub kind: String,
+    pub kind: Kind,
     pub section: String,
     pub options: Vec<String>,
     /// The base per group, "All" included; null when suppressed.
@@ -209,7 +210,7 @@ pub struct IndicatorSummary {
     pub label: String,
     pub section: String,
     pub question: String,
-    pub higher_is: String,
+    pub higher_is: Polarity,
     pub cells: Vec<IndicatorCell>,
 }
 
@@ -220,9 +221,9 @@ pub struct IndicatorCell {
     pub base: Option<u64>,
     pub percent: Option<f64>,
     pub ci95: Option<[f64; 2]>,
-    /// "worse", "better" or "similar" against All; null for All itself, when
-    /// suppressed, or when the base is 0.
-    pub vs_all: Option<String>,
+    /// Against All; null for All itself, when suppressed, or when the base
+    /// is 0.
+    pub vs_all: Option<Verdict>,
     pub suppressed: bool,
     /// Never written since survey-lens 0.2 (see `Cell::suppression`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -231,7 +232,7 @@ pub struct IndicatorCell {
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct DataQuality {
-    pub kind: String,
+    pub kind: NoteKind,
     pub message: String,
     /// How many rows or answers the note is about; null when giving the
     /// number would reveal a hidden figure.
@@ -277,5 +278,107 @@ impl QuestionSummary {
 impl IndicatorSummary {
     pub fn cell(&self, group: &str) -> Option<&IndicatorCell> {
         self.cells.iter().find(|c| c.group == group)
+    }
+}
+
+/// How a group's indicator compares with All's: its 95% interval lies
+/// wholly on the worse or the better side of All's percentage, or overlaps it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Worse,
+    Better,
+    Similar,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Worse => "worse",
+            Verdict::Better => "better",
+            Verdict::Similar => "similar",
+        }
+    }
+}
+
+/// How an indicator moved between two waves (Newcombe interval for the
+/// change excluding 0, read with the indicator's polarity).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Direction {
+    #[serde(rename = "improved")]
+    Improved,
+    #[serde(rename = "worsened")]
+    Worsened,
+    #[serde(rename = "no clear change")]
+    NoClearChange,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Improved => "improved",
+            Direction::Worsened => "worsened",
+            Direction::NoClearChange => "no clear change",
+        }
+    }
+}
+
+/// What a data-quality note is about; scripts select notes by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoteKind {
+    DuplicatesRemoved,
+    IdentityColumnsDropped,
+    UnrecognisedGroup,
+    UnrecognisedAnswer,
+    AnswerCountedAsOther,
+    QuestionsMissing,
+    RepeatedColumns,
+    UnclaimedColumns,
+    ResidualGroupLeftOut,
+}
+
+/// The survey platform an export's layout was recognised as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Platform {
+    #[serde(rename = "microsoft-forms")]
+    MicrosoftForms,
+    #[serde(rename = "google-forms")]
+    GoogleForms,
+    #[serde(rename = "surveymonkey")]
+    SurveyMonkey,
+    #[serde(rename = "qualtrics")]
+    Qualtrics,
+    #[serde(rename = "limesurvey")]
+    LimeSurvey,
+    /// No platform's layout: a plain table with one header row.
+    #[default]
+    #[serde(rename = "generic")]
+    Generic,
+}
+
+impl Platform {
+    /// As written in summary.json and `<platform>/<container>` formats.
+    pub fn label(self) -> &'static str {
+        match self {
+            Platform::MicrosoftForms => "microsoft-forms",
+            Platform::GoogleForms => "google-forms",
+            Platform::SurveyMonkey => "surveymonkey",
+            Platform::Qualtrics => "qualtrics",
+            Platform::LimeSurvey => "limesurvey",
+            Platform::Generic => "generic",
+        }
+    }
+
+    /// As a reader knows it; none for a generic table.
+    pub fn name(self) -> Option<&'static str> {
+        match self {
+            Platform::MicrosoftForms => Some("Microsoft Forms"),
+            Platform::GoogleForms => Some("Google Forms"),
+            Platform::SurveyMonkey => Some("SurveyMonkey"),
+            Platform::Qualtrics => Some("Qualtrics"),
+            Platform::LimeSurvey => Some("LimeSurvey"),
+            Platform::Generic => None,
+        }
     }
 }

@@ -9,7 +9,9 @@
 use anyhow::{Context, Result, bail};
 
 use super::stats::{Z95, newcombe};
-use crate::summary::{ALL, COMPARISON_SCHEMA, ChangeRow, Comparison, SCHEMA, Summary, WaveRef};
+use crate::summary::{
+    ALL, COMPARISON_SCHEMA, ChangeRow, Comparison, Direction, Polarity, SCHEMA, Summary, WaveRef,
+};
 
 /// A wave's name for people: its label, else its title.
 pub fn wave_label(s: &Summary) -> String {
@@ -98,7 +100,7 @@ pub fn compare(prev: &Summary, cur: &Summary) -> Result<Comparison> {
             let mut row = ChangeRow {
                 indicator: ind.id.clone(),
                 label: ind.label.clone(),
-                higher_is: ind.higher_is.clone(),
+                higher_is: ind.higher_is,
                 group: g.to_string(),
                 previous: p.and_then(|p| p.percent),
                 current: c.and_then(|c| c.percent),
@@ -126,14 +128,13 @@ pub fn compare(prev: &Summary, cur: &Summary) -> Result<Comparison> {
                     row.change_pp = Some(change);
                     row.ci95 = Some([100.0 * lo, 100.0 * hi]);
                     row.significant = Some(significant);
-                    row.direction = Some(
-                        match (significant, change > 0.0, ind.higher_is == "better") {
-                            (false, _, _) => "no clear change",
-                            (true, up, better) if up == better => "improved",
-                            _ => "worsened",
+                    row.direction = Some(match (significant, change > 0.0, ind.higher_is) {
+                        (false, _, _) => Direction::NoClearChange,
+                        (true, true, Polarity::Better) | (true, false, Polarity::Worse) => {
+                            Direction::Improved
                         }
-                        .to_string(),
-                    );
+                        (true, _, _) => Direction::Worsened,
+                    });
                 }
                 _ => row.note = Some("nobody answered in one of the waves".into()),
             }

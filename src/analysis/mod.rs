@@ -14,7 +14,7 @@ use crate::normalise::Coded;
 use crate::normalise::text::key;
 use crate::summary::{
     ALL, Cell, DataQuality, Disclosure, GroupCount, IndicatorCell, IndicatorSummary, InputInfo,
-    QuestionSummary, Quote, Responses, SCHEMA, SectionInfo, Summary,
+    NoteKind, QuestionSummary, Quote, Responses, SCHEMA, SectionInfo, Summary, Verdict,
 };
 use crate::survey::{Kind, Polarity, Question, Template};
 use counts::Counts;
@@ -148,14 +148,14 @@ fn safe_notes(notes: &[DataQuality], p: &Policy) -> Vec<DataQuality> {
             if !p.suppressing() {
                 return d.clone();
             }
-            let message = match d.kind.as_str() {
-                "unrecognised_group" => "Some responses gave a group that matches none of the expected values; \
+            let message = match d.kind {
+                NoteKind::UnrecognisedGroup => "Some responses gave a group that matches none of the expected values; \
                      they are counted with the other or not-stated answers. Run `survey-lens inspect` on the \
                      export to see them (they are not listed here, so that no hidden figure can be worked out)."
                     .to_string(),
-                "unrecognised_answer" | "answer_counted_as_other" => {
+                NoteKind::UnrecognisedAnswer | NoteKind::AnswerCountedAsOther => {
                     let q = d.message.split(':').next().unwrap_or_default();
-                    let what = if d.kind == "unrecognised_answer" {
+                    let what = if d.kind == NoteKind::UnrecognisedAnswer {
                         "not counted"
                     } else {
                         "counted as \"Other\""
@@ -165,10 +165,15 @@ fn safe_notes(notes: &[DataQuality], p: &Policy) -> Vec<DataQuality> {
                          export to see them (they are not listed here, so that no hidden figure can be worked out)."
                     )
                 }
-                _ => return d.clone(),
+                NoteKind::DuplicatesRemoved
+                | NoteKind::IdentityColumnsDropped
+                | NoteKind::QuestionsMissing
+                | NoteKind::RepeatedColumns
+                | NoteKind::UnclaimedColumns
+                | NoteKind::ResidualGroupLeftOut => return d.clone(),
             };
             DataQuality {
-                kind: d.kind.clone(),
+                kind: d.kind,
                 message,
                 count: None,
             }
@@ -289,7 +294,7 @@ pub fn analyse(
             QuestionSummary {
                 id: q.id.clone(),
                 text: q.text.clone(),
-                kind: q.kind.as_str().into(),
+                kind: q.kind,
                 section: q.section.clone(),
                 options: q.options.clone(),
                 quotes: pick_quotes(
@@ -354,7 +359,7 @@ pub fn analyse(
                             })
                             .flatten(),
                         ci95: ci,
-                        vs_all: vs_all.map(str::to_string),
+                        vs_all,
                         suppressed: !shown(j),
                         suppression: None,
                     }
@@ -365,7 +370,7 @@ pub fn analyse(
                 label: ind.label.clone(),
                 section: ind.section.clone(),
                 question: ind.question.clone(),
-                higher_is: ind.higher_is.as_str().into(),
+                higher_is: ind.higher_is,
                 cells,
             }
         })
@@ -378,7 +383,7 @@ pub fn analyse(
     let mut data_quality = safe_notes(&coded.notes, &policy);
     if left_out > 0 {
         data_quality.push(DataQuality {
-            kind: "residual_group_left_out".into(),
+            kind: NoteKind::ResidualGroupLeftOut,
             message: format!(
                 "{} no usable {} (blank or not recognised): too few to show as a group of their own, so they \
                  are left out of every figure, All included.",
@@ -475,13 +480,13 @@ fn pick_quotes(
 
 /// "worse"/"better" when the group's interval lies wholly on one side of All's
 /// percentage, "similar" when it overlaps.
-fn compare(lo: f64, hi: f64, all_pct: f64, higher_is: Polarity) -> &'static str {
+fn compare(lo: f64, hi: f64, all_pct: f64, higher_is: Polarity) -> Verdict {
     let higher = lo > all_pct;
     let lower = hi < all_pct;
     match (higher, lower, higher_is) {
-        (true, _, Polarity::Better) | (_, true, Polarity::Worse) => "better",
-        (true, _, Polarity::Worse) | (_, true, Polarity::Better) => "worse",
-        _ => "similar",
+        (true, _, Polarity::Better) | (_, true, Polarity::Worse) => Verdict::Better,
+        (true, _, Polarity::Worse) | (_, true, Polarity::Better) => Verdict::Worse,
+        _ => Verdict::Similar,
     }
 }
 
@@ -491,11 +496,14 @@ mod tests {
 
     #[test]
     fn comparison_follows_polarity() {
-        assert_eq!(compare(40.0, 60.0, 30.0, Polarity::Worse), "worse");
-        assert_eq!(compare(40.0, 60.0, 30.0, Polarity::Better), "better");
-        assert_eq!(compare(10.0, 20.0, 30.0, Polarity::Worse), "better");
-        assert_eq!(compare(10.0, 20.0, 30.0, Polarity::Better), "worse");
-        assert_eq!(compare(20.0, 40.0, 30.0, Polarity::Better), "similar");
+        assert_eq!(compare(40.0, 60.0, 30.0, Polarity::Worse), Verdict::Worse);
+        assert_eq!(compare(40.0, 60.0, 30.0, Polarity::Better), Verdict::Better);
+        assert_eq!(compare(10.0, 20.0, 30.0, Polarity::Worse), Verdict::Better);
+        assert_eq!(compare(10.0, 20.0, 30.0, Polarity::Better), Verdict::Worse);
+        assert_eq!(
+            compare(20.0, 40.0, 30.0, Polarity::Better),
+            Verdict::Similar
+        );
     }
 
     #[test]

@@ -78,7 +78,7 @@ pub fn table(c: &Comparison, width: u16) -> String {
             Cell::new(v.map(pct).unwrap_or_else(|| "–".into())).set_alignment(CellAlignment::Right)
         };
         let verdict = match (&r.direction, &r.note) {
-            (Some(d), _) => d.clone(),
+            (Some(d), _) => d.as_str().to_string(),
             (None, Some(n)) => n.clone(),
             _ => String::new(),
         };

@@ -86,11 +86,7 @@ pub fn run(args: ReportArgs) -> Result<()> {
         staged.write("summary.json", render::json::render(&summary)?.as_bytes())?;
     }
     if wants(Format::Csv) {
-        for q in summary
-            .questions
-            .iter()
-            .filter(|q| q.kind != Kind::Text.as_str())
-        {
+        for q in summary.questions.iter().filter(|q| q.kind != Kind::Text) {
             staged.write(
                 &format!("tables/{}.csv", q.id),
                 render::tables::question(q)?.as_bytes(),

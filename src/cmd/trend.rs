@@ -112,7 +112,7 @@ pub fn run(args: TrendArgs) -> Result<()> {
                 }),
                 Block::Figure(charts::Chart {
                     id: chart_id,
-                    kind: charts::Kind::Indicators,
+                    kind: charts::ChartKind::Indicators,
                     title,
                     alt: format!(
                         "{} in each wave from {} to {}.",

@@ -14,29 +14,7 @@ use std::collections::{HashMap, HashSet};
 use csv::StringRecord;
 
 use crate::normalise::text::{header_key, key};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Platform {
-    MicrosoftForms,
-    GoogleForms,
-    SurveyMonkey,
-    Qualtrics,
-    LimeSurvey,
-    Generic,
-}
-
-impl Platform {
-    pub fn label(self) -> &'static str {
-        match self {
-            Platform::MicrosoftForms => "microsoft-forms",
-            Platform::GoogleForms => "google-forms",
-            Platform::SurveyMonkey => "surveymonkey",
-            Platform::Qualtrics => "qualtrics",
-            Platform::LimeSurvey => "limesurvey",
-            Platform::Generic => "generic",
-        }
-    }
-}
+pub use crate::summary::Platform;
 
 /// How a multi-select option column says its option was ticked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -361,7 +361,7 @@ fn info(
         sha256,
         rows,
         format: format!("{}/{}", layout.platform.label(), d.container),
-        platform: layout.platform.label().to_string(),
+        platform: layout.platform,
         encoding: d.encoding,
         delimiter: d.delimiter.map(String::from),
         sheet: d.sheet,

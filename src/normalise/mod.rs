@@ -19,7 +19,7 @@ use foldhash::{HashMap, HashMapExt};
 use anyhow::{Result, bail};
 
 use crate::load::{Header, RowNo, Sink};
-use crate::summary::DataQuality;
+use crate::summary::{DataQuality, NoteKind};
 use crate::survey::{Kind, Template};
 use text::{group_key, header_key, key, split_multi};
 
@@ -617,7 +617,7 @@ impl Normaliser<'_> {
         let mut notes = Vec::new();
         if self.out.duplicates_removed > 0 {
             notes.push(DataQuality {
-                kind: "duplicates_removed".into(),
+                kind: NoteKind::DuplicatesRemoved,
                 message: format!(
                     "{} repeated an earlier response ID; the last copy of each response was kept.",
                     plural(self.out.duplicates_removed, "row", "rows")
@@ -628,7 +628,7 @@ impl Normaliser<'_> {
         if !self.identity_dropped.is_empty() {
             let n = self.identity_dropped.len() as u64;
             notes.push(DataQuality {
-                kind: "identity_columns_dropped".into(),
+                kind: NoteKind::IdentityColumnsDropped,
                 message: format!(
                     "{} dropped before analysis; {} in no output: {}.",
                     plural(n, "identity column was", "identity columns were"),
@@ -641,7 +641,7 @@ impl Normaliser<'_> {
         if !self.other_groups.is_empty() {
             let n: u64 = self.other_groups.values().sum();
             notes.push(DataQuality {
-                kind: "unrecognised_group".into(),
+                kind: NoteKind::UnrecognisedGroup,
                 message: format!(
                     "{} a {} that matches none of the expected values, counted under \"{}\": {}.",
                     plural(n, "response gave", "responses gave"),
@@ -653,9 +653,13 @@ impl Normaliser<'_> {
             });
         }
         for (kind, map, what) in [
-            ("unrecognised_answer", &self.unrecognised, "not counted"),
             (
-                "answer_counted_as_other",
+                NoteKind::UnrecognisedAnswer,
+                &self.unrecognised,
+                "not counted",
+            ),
+            (
+                NoteKind::AnswerCountedAsOther,
                 &self.as_other,
                 "counted as \"Other\"",
             ),
@@ -667,7 +671,7 @@ impl Normaliser<'_> {
             for (qi, vals) in by_q {
                 let n: u64 = vals.values().sum();
                 notes.push(DataQuality {
-                    kind: kind.into(),
+                    kind,
                     message: format!(
                         "{}: {} no option, {what}: {}.",
                         qids[qi],
@@ -686,7 +690,7 @@ impl Normaliser<'_> {
             .collect();
         if !missing.is_empty() {
             notes.push(DataQuality {
-                kind: "questions_missing".into(),
+                kind: NoteKind::QuestionsMissing,
                 message: format!(
                     "{} of the template {} no column in the input, so no answers: {}.",
                     plural(missing.len() as u64, "question", "questions"),
@@ -699,7 +703,7 @@ impl Normaliser<'_> {
         if !self.repeated.is_empty() {
             let n = self.repeated.len() as u64;
             notes.push(DataQuality {
-                kind: "repeated_columns".into(),
+                kind: NoteKind::RepeatedColumns,
                 message: format!(
                     "{} the header of an earlier column; only the first is used: {}.",
                     plural(n, "column repeats", "columns repeat"),
@@ -711,7 +715,7 @@ impl Normaliser<'_> {
         if !self.unclaimed.is_empty() {
             let n = self.unclaimed.len() as u64;
             notes.push(DataQuality {
-                kind: "unclaimed_columns".into(),
+                kind: NoteKind::UnclaimedColumns,
                 message: format!(
                     "{} no question of the template and {} ignored: {}.",
                     plural(n, "column matches", "columns match"),

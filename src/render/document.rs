@@ -12,7 +12,9 @@ use crate::render::{
     CONFIDENTIAL, CONFIDENTIAL_MEANS, NOT_APPLICABLE, NOT_APPLICABLE_MEANS, cell_text,
     describe_input, flag, indicator_text, pct, suppressing,
 };
-use crate::summary::{ALL, Comparison, IndicatorSummary, QuestionSummary, Summary};
+use crate::summary::{
+    ALL, Comparison, Direction, IndicatorSummary, Kind, Polarity, QuestionSummary, Summary,
+};
 
 /// A run of text with one style. Survey text is held raw and escaped by the
 /// emitter.
@@ -191,7 +193,7 @@ pub fn change_section(c: &Comparison) -> Section {
                 Span::Text(format!(
                     ": {} {} ({} to {}, {} points).",
                     lower_first(&r.label),
-                    r.direction.as_deref().unwrap_or(""),
+                    r.direction.map_or("", Direction::as_str),
                     r.previous.map(pct).unwrap_or_default(),
                     r.current.map(pct).unwrap_or_default(),
                     r.change_pp.map(signed).unwrap_or_default()
@@ -223,8 +225,10 @@ pub fn change_section(c: &Comparison) -> Section {
             .filter(|x| x.indicator == r.indicator)
             .map(|x| {
                 let verdict = match (&x.direction, &x.note) {
-                    (Some(d), _) if x.significant == Some(true) => vec![Span::Strong(d.clone())],
-                    (Some(d), _) => mark(d.clone()),
+                    (Some(d), _) if x.significant == Some(true) => {
+                        vec![Span::Strong(d.as_str().to_string())]
+                    }
+                    (Some(d), _) => mark(d.as_str().to_string()),
                     (None, Some(n)) => text(n.clone()),
                     _ => vec![],
                 };
@@ -245,11 +249,7 @@ pub fn change_section(c: &Comparison) -> Section {
         blocks.push(Block::Heading(format!(
             "{} ({} is better)",
             r.label,
-            if r.higher_is == "better" {
-                "higher"
-            } else {
-                "lower"
-            }
+            higher_or_lower(r.higher_is)
         )));
         blocks.push(Block::Table(Table {
             caption: format!(
@@ -363,10 +363,10 @@ fn headline(s: &Summary) -> Section {
                 .chain(s.indicators.iter().map(|ind| match ind.cell(g) {
                     None => vec![],
                     Some(c) => match flag(c) {
-                        "" => mark(indicator_text(c)),
-                        f => vec![
+                        None => mark(indicator_text(c)),
+                        Some(f) => vec![
                             Span::Mark(format!("{} ", indicator_text(c))),
-                            Span::Strong(f.to_string()),
+                            Span::Strong(f.as_str().to_string()),
                         ],
                     },
                 }))
@@ -380,11 +380,7 @@ fn headline(s: &Summary) -> Section {
             format!(
                 "{} ({} is better)",
                 lower_first(&i.label),
-                if i.higher_is == "better" {
-                    "higher"
-                } else {
-                    "lower"
-                }
+                higher_or_lower(i.higher_is)
             )
         })
         .collect();
@@ -454,7 +450,7 @@ fn responses_by_group(s: &Summary) -> Section {
 
 fn question(s: &Summary, q: &QuestionSummary) -> Vec<Block> {
     let mut blocks = vec![Block::Heading(q.text.clone())];
-    if q.kind == "text" {
+    if q.kind == Kind::Text {
         let answered = q.answered.get(ALL).copied().flatten();
         let n = answered.map_or_else(|| CONFIDENTIAL.to_string(), |n| n.to_string());
         if q.quotes.is_empty() {
@@ -515,7 +511,7 @@ fn question(s: &Summary, q: &QuestionSummary) -> Vec<Block> {
         rows,
         numeric_from: 1,
     }));
-    if q.kind == "multi" {
+    if q.kind == Kind::Multi {
         blocks.push(Block::Para(text(
             "People could choose more than one answer, so percentages can add up to more than 100%.",
         )));
@@ -653,6 +649,14 @@ fn join_and(items: &[String]) -> String {
         [] => String::new(),
         [a] => a.clone(),
         [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// "higher" or "lower", for "(higher is better)".
+fn higher_or_lower(p: Polarity) -> &'static str {
+    match p {
+        Polarity::Better => "higher",
+        Polarity::Worse => "lower",
     }
 }
 

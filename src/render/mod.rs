@@ -10,7 +10,7 @@ pub mod markdown;
 pub mod tables;
 pub mod terminal;
 
-use crate::summary::{Cell, IndicatorCell, IndicatorSummary, InputInfo, Summary};
+use crate::summary::{Cell, IndicatorCell, IndicatorSummary, InputInfo, Summary, Verdict};
 
 /// A percentage for people: whole numbers, halves rounded away from zero as
 /// spreadsheets do (12.5 -> 13).
@@ -69,13 +69,13 @@ pub fn standouts(s: &Summary) -> Vec<Standout<'_>> {
     s.groups
         .iter()
         .filter_map(|g| {
-            let pick = |word: &str| -> Vec<&IndicatorSummary> {
+            let pick = |v: Verdict| -> Vec<&IndicatorSummary> {
                 s.indicators
                     .iter()
-                    .filter(|i| i.cell(g).is_some_and(|c| flag(c) == word))
+                    .filter(|i| i.cell(g).is_some_and(|c| flag(c) == Some(v)))
                     .collect()
             };
-            let (worse, better) = (pick("worse"), pick("better"));
+            let (worse, better) = (pick(Verdict::Worse), pick(Verdict::Better));
             (!worse.is_empty() || !better.is_empty()).then_some(Standout {
                 group: g,
                 worse,
@@ -85,25 +85,15 @@ pub fn standouts(s: &Summary) -> Vec<Standout<'_>> {
         .collect()
 }
 
-/// Flag word beside a cell that differs from All; empty otherwise.
-pub fn flag(c: &IndicatorCell) -> &str {
-    match c.vs_all.as_deref() {
-        Some("worse") => "worse",
-        Some("better") => "better",
-        _ => "",
-    }
+/// The verdict flagged beside a cell that differs clearly from All (none
+/// when it is similar, hidden or not compared).
+pub fn flag(c: &IndicatorCell) -> Option<Verdict> {
+    c.vs_all.filter(|v| *v != Verdict::Similar)
 }
 
 /// Where an input came from, in words: `Qualtrics CSV (UTF-8, comma)`.
 pub fn describe_input(i: &InputInfo) -> String {
-    let platform = match i.platform.as_str() {
-        "microsoft-forms" => "Microsoft Forms",
-        "google-forms" => "Google Forms",
-        "surveymonkey" => "SurveyMonkey",
-        "qualtrics" => "Qualtrics",
-        "limesurvey" => "LimeSurvey",
-        _ => "",
-    };
+    let platform = i.platform.name().unwrap_or_default();
     let container = if i.format.ends_with("/xlsx") {
         "Excel workbook"
     } else {

@@ -4,7 +4,7 @@
 
 use anyhow::Result;
 
-use crate::summary::{QuestionSummary, Summary};
+use crate::summary::{QuestionSummary, Summary, Verdict};
 
 /// Neutralises spreadsheet formulas (OWASP CSV injection): a cell that starts
 /// with `=`, `+`, `-`, `@`, tab or carriage return gets a leading `'`.
@@ -80,14 +80,14 @@ pub fn indicators(s: &Summary) -> Result<String> {
             rows.push(vec![
                 ind.id.clone(),
                 ind.label.clone(),
-                ind.higher_is.clone(),
+                ind.higher_is.as_str().to_string(),
                 c.group.clone(),
                 opt(c.count),
                 opt(c.base),
                 opt(c.percent),
                 opt(c.ci95.map(|c| c[0])),
                 opt(c.ci95.map(|c| c[1])),
-                c.vs_all.clone().unwrap_or_default(),
+                c.vs_all.map_or("", Verdict::as_str).to_string(),
                 c.suppressed.to_string(),
             ]);
         }

@@ -7,7 +7,7 @@ use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement, Tab
 use crate::render::{
     CONFIDENTIAL, CONFIDENTIAL_MEANS, NOT_APPLICABLE, NOT_APPLICABLE_MEANS, flag, indicator_text,
 };
-use crate::summary::Summary;
+use crate::summary::{Summary, Verdict};
 
 /// An empty table in the house style, wrapped to `width` columns (fixed, so
 /// output is the same in a pipe, a test and a terminal).
@@ -38,16 +38,16 @@ pub fn headline(s: &Summary, width: u16, color: bool) -> String {
             let text = match ind.cell(g) {
                 None => String::new(),
                 Some(c) => match flag(c) {
-                    "" => indicator_text(c),
-                    f => format!("{} {f}", indicator_text(c)),
+                    None => indicator_text(c),
+                    Some(f) => format!("{} {}", indicator_text(c), f.as_str()),
                 },
             };
             let mut cell = Cell::new(text).set_alignment(CellAlignment::Right);
             if color {
-                cell = match ind.cell(g).map(flag) {
-                    Some("worse") => cell.fg(Color::Red).add_attribute(Attribute::Bold),
-                    Some("better") => cell.fg(Color::Cyan).add_attribute(Attribute::Bold),
-                    _ => cell,
+                cell = match ind.cell(g).and_then(flag) {
+                    Some(Verdict::Worse) => cell.fg(Color::Red).add_attribute(Attribute::Bold),
+                    Some(Verdict::Better) => cell.fg(Color::Cyan).add_attribute(Attribute::Bold),
+                    Some(Verdict::Similar) | None => cell,
                 };
             }
             row.push(cell);

@@ -8,7 +8,7 @@ use plotters::style::text_anchor::HPos;
 use super::paint::*;
 use crate::normalise::text::lower_first;
 use crate::render::{CONFIDENTIAL, NOT_APPLICABLE, pct};
-use crate::summary::{ALL, QuestionSummary, Summary};
+use crate::summary::{ALL, Polarity, QuestionSummary, Summary, Verdict};
 
 const RIGHT: i32 = WIDTH as i32 - MARGIN;
 
@@ -574,10 +574,9 @@ pub fn indicators<DB: DrawingBackend>(p: &Painter<DB>, s: &Summary, title: &str)
         p.text(
             &format!(
                 "{} is better",
-                if ind.higher_is == "better" {
-                    "Higher"
-                } else {
-                    "Lower"
+                match ind.higher_is {
+                    Polarity::Better => "Higher",
+                    Polarity::Worse => "Lower",
                 }
             ),
             (px, y),
@@ -616,27 +615,31 @@ pub fn indicators<DB: DrawingBackend>(p: &Painter<DB>, s: &Summary, title: &str)
                             p.line((at(lo), yc - 6), (at(lo), yc + 6), MUTED, 2)?;
                             p.line((at(hi), yc - 6), (at(hi), yc + 6), MUTED, 2)?;
                         }
-                        let (x, word) = (at(v), c.vs_all.as_deref().unwrap_or(""));
-                        match word {
-                            "worse" => p.polygon(
+                        let (x, verdict) = (at(v), c.vs_all);
+                        match verdict {
+                            Some(Verdict::Worse) => p.polygon(
                                 vec![(x, yc - 10), (x - 10, yc + 8), (x + 10, yc + 8)],
                                 WORSE,
                             )?,
-                            "better" => p.rect((x - 8, yc - 8), (x + 8, yc + 8), BETTER)?,
+                            Some(Verdict::Better) => {
+                                p.rect((x - 8, yc - 8), (x + 8, yc + 8), BETTER)?
+                            }
                             _ if *g == ALL => p.polygon(
                                 vec![(x, yc - 10), (x + 10, yc), (x, yc + 10), (x - 10, yc)],
                                 INK,
                             )?,
                             _ => p.circle((x, yc), 7, MUTED)?,
                         }
-                        let label = match word {
-                            "worse" | "better" => format!("{} {word}", pct(v)),
-                            _ => pct(v),
+                        let label = match verdict {
+                            Some(d @ (Verdict::Worse | Verdict::Better)) => {
+                                format!("{} {}", pct(v), d.as_str())
+                            }
+                            Some(Verdict::Similar) | None => pct(v),
                         };
-                        let color = match word {
-                            "worse" => WORSE,
-                            "better" => BETTER,
-                            _ => INK,
+                        let color = match verdict {
+                            Some(Verdict::Worse) => WORSE,
+                            Some(Verdict::Better) => BETTER,
+                            Some(Verdict::Similar) | None => INK,
                         };
                         p.text(
                             &label,
@@ -644,7 +647,7 @@ pub fn indicators<DB: DrawingBackend>(p: &Painter<DB>, s: &Summary, title: &str)
                             18,
                             color,
                             HPos::Left,
-                            !word.is_empty() && word != "similar",
+                            matches!(verdict, Some(Verdict::Worse | Verdict::Better)),
                         )?;
                     }
                 }
@@ -678,10 +681,9 @@ pub fn heatmap<DB: DrawingBackend>(p: &Painter<DB>, s: &Summary, title: &str) ->
     for (i, (ind, lines)) in s.indicators.iter().zip(&heads).enumerate() {
         let cx = x0 + i as i32 * cw + cw / 2;
         p.lines(lines, (cx, y + 10), 18, INK, HPos::Center, 22)?;
-        let pol = if ind.higher_is == "better" {
-            "higher is better"
-        } else {
-            "lower is better"
+        let pol = match ind.higher_is {
+            Polarity::Better => "higher is better",
+            Polarity::Worse => "lower is better",
         };
         p.text(pol, (cx, y + head_h - 8), 15, MUTED, HPos::Center, false)?;
     }
@@ -705,10 +707,11 @@ pub fn heatmap<DB: DrawingBackend>(p: &Painter<DB>, s: &Summary, title: &str) ->
                 (Some(v), _) => {
                     let color = viridis(v / 100.0);
                     p.rect((xa, ya), (xb, yb), color)?;
-                    let flag = c
-                        .vs_all
-                        .as_deref()
-                        .filter(|f| *f == "worse" || *f == "better");
+                    let flag = match c.vs_all {
+                        Some(Verdict::Worse) => Some("▲ worse"),
+                        Some(Verdict::Better) => Some("■ better"),
+                        Some(Verdict::Similar) | None => None,
+                    };
                     let ty = if flag.is_some() { y + 20 } else { y + 30 };
                     p.text(
                         &pct(v),
@@ -719,18 +722,7 @@ pub fn heatmap<DB: DrawingBackend>(p: &Painter<DB>, s: &Summary, title: &str) ->
                         g == ALL,
                     )?;
                     if let Some(f) = flag {
-                        p.text(
-                            if f == "worse" {
-                                "▲ worse"
-                            } else {
-                                "■ better"
-                            },
-                            (cx, y + 44),
-                            16,
-                            text_on(color),
-                            HPos::Center,
-                            true,
-                        )?;
+                        p.text(f, (cx, y + 44), 16, text_on(color), HPos::Center, true)?;
                     }
                 }
             }

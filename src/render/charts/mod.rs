@@ -16,7 +16,7 @@ use plotters::prelude::*;
 
 use crate::normalise::text::lower_first;
 use crate::render::pct;
-use crate::summary::{ALL, QuestionSummary, Summary};
+use crate::summary::{ALL, Kind, QuestionSummary, Summary};
 use paint::{Painter, WIDTH};
 
 static FONT_BYTES: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
@@ -33,7 +33,7 @@ fn register_font() {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Kind {
+pub enum ChartKind {
     Indicators,
     Heatmap,
     /// 100% stacked bars of a single-choice question (index into questions).
@@ -48,7 +48,7 @@ pub enum Kind {
 pub struct Chart {
     /// File stem under charts/: `indicators`, `heatmap`, `q-role`.
     pub id: String,
-    pub kind: Kind,
+    pub kind: ChartKind,
     pub title: String,
     /// Alt text that states the chart's main finding.
     pub alt: String,
@@ -63,14 +63,14 @@ pub fn plan(s: &Summary) -> Vec<Chart> {
     if !s.indicators.is_empty() {
         out.push(Chart {
             id: "indicators".into(),
-            kind: Kind::Indicators,
+            kind: ChartKind::Indicators,
             title: format!("Headline indicators by {group}, with 95% intervals"),
             alt: indicators_alt(s),
             question: None,
         });
         out.push(Chart {
             id: "heatmap".into(),
-            kind: Kind::Heatmap,
+            kind: ChartKind::Heatmap,
             title: format!("Headline indicators at a glance, by {group}"),
             alt: format!(
                 "Heatmap of headline indicators by {group}. {}",
@@ -80,11 +80,12 @@ pub fn plan(s: &Summary) -> Vec<Chart> {
         });
     }
     for (i, q) in s.questions.iter().enumerate() {
-        let kind = match q.kind.as_str() {
-            "single" => Kind::Stacked(i),
-            "likert" => Kind::Diverging(i),
-            "multi" => Kind::Multi(i),
-            _ => continue,
+        let kind = match q.kind {
+            Kind::Single => ChartKind::Stacked(i),
+            Kind::Likert => ChartKind::Diverging(i),
+            Kind::Multi => ChartKind::Multi(i),
+            // Free text is quoted, not charted.
+            Kind::Text => continue,
         };
         // A report of All alone has nothing to break down by.
         let by = if s.groups.is_empty() {
@@ -93,7 +94,7 @@ pub fn plan(s: &Summary) -> Vec<Chart> {
             format!(", by {group}")
         };
         let title = match kind {
-            Kind::Multi(_) => format!("{} Share choosing each option{by}", sentence(&q.text)),
+            ChartKind::Multi(_) => format!("{} Share choosing each option{by}", sentence(&q.text)),
             _ => format!("{} Answers{}", sentence(&q.text), by.replacen(',', "", 1)),
         };
         out.push(Chart {
@@ -144,8 +145,8 @@ fn indicators_alt(s: &Summary) -> String {
 
 fn question_alt(s: &Summary, q: &QuestionSummary) -> String {
     let all = |o: &String| q.cell(ALL, o).and_then(|c| c.percent);
-    match q.kind.as_str() {
-        "likert" => {
+    match q.kind {
+        Kind::Likert => {
             let n = q.options.len();
             let top: Vec<&String> = q.options[n.saturating_sub(2)..].iter().collect();
             let share = |g: &str| -> Option<f64> {
@@ -179,7 +180,7 @@ fn question_alt(s: &Summary, q: &QuestionSummary) -> String {
                 _ => format!("{head}."),
             }
         }
-        _ => {
+        Kind::Single | Kind::Multi | Kind::Text => {
             let best = q
                 .options
                 .iter()
@@ -223,11 +224,11 @@ fn draw_plot<DB: DrawingBackend>(
         } => return draw::trend(&p, waves, indicator, title),
     };
     let bottom = match c.kind {
-        Kind::Indicators => draw::indicators(&p, s, &c.title),
-        Kind::Heatmap => draw::heatmap(&p, s, &c.title),
-        Kind::Stacked(i) => draw::stacked(&p, s, &s.questions[i], &c.title),
-        Kind::Diverging(i) => draw::diverging_bars(&p, s, &s.questions[i], &c.title),
-        Kind::Multi(i) => draw::multi_bars(&p, s, &s.questions[i], &c.title),
+        ChartKind::Indicators => draw::indicators(&p, s, &c.title),
+        ChartKind::Heatmap => draw::heatmap(&p, s, &c.title),
+        ChartKind::Stacked(i) => draw::stacked(&p, s, &s.questions[i], &c.title),
+        ChartKind::Diverging(i) => draw::diverging_bars(&p, s, &s.questions[i], &c.title),
+        ChartKind::Multi(i) => draw::multi_bars(&p, s, &s.questions[i], &c.title),
     }?;
     if draw::needs_key(s) {
         draw::group_key(&p, s, bottom)
