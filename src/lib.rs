@@ -15,6 +15,7 @@ pub mod infer;
 pub mod load;
 pub mod normalise;
 pub mod output;
+pub mod pipeline;
 pub mod progress;
 pub mod render;
 pub mod sample;

@@ -30,7 +30,7 @@ fn wave(path: &Path, args: &CompareArgs) -> Result<Summary> {
         round: None,
         quotes: 0,
     };
-    super::report::summarise(
+    crate::pipeline::summarise(
         &template,
         &[PathBuf::from(path)],
         &load::Options::default(),
@@ -53,7 +53,7 @@ pub fn run(args: CompareArgs) -> Result<()> {
     staged.commit()?;
     if !args.quiet {
         let stdout = std::io::stdout();
-        let width = super::report::terminal_width(stdout.is_terminal());
+        let width = render::terminal::width(stdout.is_terminal());
         let mut lock = stdout.lock();
         lock.write_all(table(&c, width).as_bytes())?;
         lock.flush()?;

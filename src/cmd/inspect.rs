@@ -55,7 +55,7 @@ pub fn run(args: InspectArgs) -> Result<()> {
     let template = Template::load(args.config.as_deref())?;
     let (progress, shown) = crate::progress::for_inputs(&args.inputs, false);
     let opts = args.read.options(progress);
-    let width = super::report::terminal_width(std::io::stdout().is_terminal());
+    let width = crate::render::terminal::width(std::io::stdout().is_terminal());
     let questions: Vec<_> = template.analysed_questions().collect();
     let mut ins = Inspector {
         template: &template,

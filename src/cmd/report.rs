@@ -4,15 +4,12 @@
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 
-use crate::cli::{Format, ReportArgs};
-use crate::normalise::Normaliser;
+use crate::cli::ReportArgs;
 use crate::output::Staged;
-use crate::render;
-use crate::summary::Summary;
-use crate::survey::{Kind, Template};
-use crate::{analysis, load};
+use crate::survey::Template;
+use crate::{analysis, pipeline, render};
 
 pub fn run(args: ReportArgs) -> Result<()> {
     let min_cell = crate::cli::min_cell(args.min_cell)?;
@@ -31,7 +28,7 @@ pub fn run(args: ReportArgs) -> Result<()> {
         round: args.round,
         quotes: args.quotes,
     };
-    let mut summary = summarise(&template, &args.inputs, &opts, policy)?;
+    let mut summary = pipeline::summarise(&template, &args.inputs, &opts, policy)?;
     if let Some(w) = &args.wave {
         summary.wave = Some(w.clone());
     }
@@ -41,73 +38,7 @@ pub fn run(args: ReportArgs) -> Result<()> {
     }
 
     progress.stage("Writing the report");
-    let wants = |f: Format| args.format.contains(&f);
-    let planned = render::charts::plan(&summary);
-    // SVGs are needed by the markdown links and inlined in the HTML.
-    let mut charts = Vec::new();
-    let drawn = wants(Format::Svg) || wants(Format::Html) || wants(Format::Png);
-    // Each chart is laid out once, for both its SVG and its PNG.
-    let heights = if drawn {
-        on_every_core(&planned, |c| {
-            render::charts::height(&render::charts::Plot::Report(&summary, c))
-        })?
-    } else {
-        Vec::new()
-    };
-    let jobs: Vec<_> = planned.iter().zip(heights).collect();
-    if wants(Format::Svg) || wants(Format::Html) {
-        let svgs = on_every_core(&jobs, |(c, h)| {
-            render::charts::svg_sized(&render::charts::Plot::Report(&summary, c), *h)
-        })?;
-        for (c, svg) in planned.iter().zip(svgs) {
-            if wants(Format::Svg) {
-                staged.write(&format!("charts/{}.svg", c.id), svg.as_bytes())?;
-            }
-            charts.push((c.clone(), svg));
-        }
-    }
-    if wants(Format::Png) {
-        let paths = planned
-            .iter()
-            .map(|c| staged.path(&format!("charts/{}.png", c.id)))
-            .collect::<Result<Vec<_>>>()?;
-        let jobs: Vec<_> = jobs.iter().zip(&paths).collect();
-        on_every_core(&jobs, |((c, h), path)| {
-            render::charts::png_sized(&render::charts::Plot::Report(&summary, c), path, *h)
-        })?;
-    }
-    if wants(Format::Html) {
-        staged.write(
-            "report.html",
-            render::html::render(&summary, &charts).as_bytes(),
-        )?;
-    }
-    if wants(Format::Json) {
-        staged.write("summary.json", render::json::render(&summary)?.as_bytes())?;
-    }
-    if wants(Format::Csv) {
-        for q in summary.questions.iter().filter(|q| q.kind != Kind::Text) {
-            staged.write(
-                &format!("tables/{}.csv", q.id),
-                render::tables::question(q)?.as_bytes(),
-            )?;
-        }
-        staged.write(
-            "tables/indicators.csv",
-            render::tables::indicators(&summary)?.as_bytes(),
-        )?;
-    }
-    if wants(Format::Md) {
-        let linked: Vec<_> = if wants(Format::Svg) {
-            planned.clone()
-        } else {
-            vec![]
-        };
-        staged.write(
-            "report.md",
-            render::markdown::render(&summary, &linked).as_bytes(),
-        )?;
-    }
+    pipeline::write(&summary, &args.format, &staged)?;
     staged.commit()?;
     drop(shown);
 
@@ -117,7 +48,7 @@ pub fn run(args: ReportArgs) -> Result<()> {
         let color = use_color(tty, std::env::var_os("NO_COLOR"));
         let mut lock = stdout.lock();
         lock.write_all(
-            render::terminal::headline(&summary, terminal_width(tty), color).as_bytes(),
+            render::terminal::headline(&summary, render::terminal::width(tty), color).as_bytes(),
         )?;
         lock.flush()?;
         eprintln!(
@@ -127,38 +58,6 @@ pub fn run(args: ReportArgs) -> Result<()> {
         );
     }
     Ok(())
-}
-
-/// Reads every input into one survey and analyses it.
-pub fn summarise(
-    template: &Template,
-    inputs: &[PathBuf],
-    opts: &load::Options,
-    policy: analysis::Policy,
-) -> Result<Summary> {
-    let mut norm = Normaliser::new(template);
-    if policy.quotes > 0 {
-        norm = norm.keep_text();
-    }
-    let mut infos = Vec::with_capacity(inputs.len());
-    for path in inputs {
-        infos.push(load::read(path, opts, &mut norm)?);
-    }
-    if norm.questions_found() == 0 {
-        bail!(
-            "{}: the header row matches none of the {} questions of the template \"{}\" (only the group column was found). \
-             Run `survey-lens inspect` to see how the columns were read, or pass --config for a different survey",
-            infos
-                .iter()
-                .map(|i| i.file.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-            template.analysed_questions().count(),
-            template.title
-        );
-    }
-    opts.progress.stage("Analysing");
-    analysis::analyse(template, norm.finish(), infos, policy)
 }
 
 /// Colour only on a terminal, and never when `NO_COLOR` is set to anything
@@ -175,56 +74,6 @@ fn default_out(first: &Path) -> PathBuf {
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| "report".into());
     Path::new("reports").join(stem)
-}
-
-/// The terminal's width when printing to one; otherwise `COLUMNS` or 120, so
-/// piped and tested output does not depend on the machine.
-pub fn terminal_width(is_tty: bool) -> u16 {
-    if is_tty && let Some(w) = comfy_table::Table::new().width() {
-        return w;
-    }
-    std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(120)
-}
-
-/// `f` over `items` on every core, results in the items' order: a report
-/// with a hundred groups draws dozens of large charts, each on its own.
-/// Items are dealt round, as charts of one kind sit together and differ in
-/// size.
-fn on_every_core<T: Sync, R: Send>(
-    items: &[T],
-    f: impl Fn(&T) -> Result<R> + Sync,
-) -> Result<Vec<R>> {
-    let cores = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len().max(1));
-    let f = &f;
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..cores)
-            .map(|w| {
-                scope.spawn(move || {
-                    items
-                        .iter()
-                        .enumerate()
-                        .skip(w)
-                        .step_by(cores)
-                        .map(|(i, item)| f(item).map(|r| (i, r)))
-                        .collect::<Result<Vec<(usize, R)>>>()
-                })
-            })
-            .collect();
-        let mut out: Vec<(usize, R)> = Vec::with_capacity(items.len());
-        for w in workers {
-            out.extend(
-                w.join()
-                    .map_err(|_| anyhow::anyhow!("drawing the charts failed"))??,
-            );
-        }
-        out.sort_by_key(|(i, _)| *i);
-        Ok(out.into_iter().map(|(_, r)| r).collect())
-    })
 }
 
 #[cfg(test)]

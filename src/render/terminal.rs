@@ -66,6 +66,18 @@ pub fn headline(s: &Summary, width: u16, color: bool) -> String {
     out
 }
 
+/// The terminal's width when printing to one; otherwise `COLUMNS` or 120, so
+/// piped and tested output does not depend on the machine.
+pub fn width(is_tty: bool) -> u16 {
+    if is_tty && let Some(w) = comfy_table::Table::new().width() {
+        return w;
+    }
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(120)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
