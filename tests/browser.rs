@@ -95,7 +95,7 @@ fn report_html_in_headless_chromium() {
     }
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("r");
-    let s = report(&[&sample()], &out, &["--quiet"]);
+    let s = report_all(&[&sample()], &out, &["--quiet"]);
     let html_path = out.join("report.html");
     let html = std::fs::read_to_string(&html_path).unwrap();
     let charts = std::fs::read_dir(out.join("charts"))

@@ -314,7 +314,7 @@ fn residual_groups_are_combined_before_anything_is_hidden() {
 fn every_output_hides_the_same_numbers_with_one_mark() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("r");
-    let s = report(&[&sample()], &out, &["--quiet"]);
+    let s = report_all(&[&sample()], &out, &["--quiet"]);
     let mut hidden = 0;
     for q in s["questions"]
         .as_array()
@@ -475,7 +475,7 @@ fn notes_do_not_give_away_hidden_groups() {
 #[test]
 fn the_disclosure_rule_is_recorded_and_the_opt_out_is_loud() {
     let dir = tempfile::tempdir().unwrap();
-    let safe = report(&[&sample()], &dir.path().join("a"), &["--quiet"]);
+    let safe = report_all(&[&sample()], &dir.path().join("a"), &["--quiet"]);
     assert_eq!(safe["disclosure"]["safe_to_publish"], true);
     assert_eq!(safe["disclosure"]["banner"], Value::Null);
     assert!(
@@ -490,7 +490,7 @@ fn the_disclosure_rule_is_recorded_and_the_opt_out_is_loud() {
         "the method note states the rule"
     );
 
-    let open = report(
+    let open = report_all(
         &[&sample()],
         &dir.path().join("b"),
         &["--quiet", "--min-cell", "0"],

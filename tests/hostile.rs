@@ -89,7 +89,7 @@ fn hostile_text_is_inert_in_every_output() {
     let dir = tempfile::tempdir().unwrap();
     let (toml, csv) = write_hostile(dir.path());
     let out = dir.path().join("r");
-    let s = report(
+    let s = report_all(
         &[&csv],
         &out,
         &[
@@ -187,7 +187,7 @@ fn quotes_are_off_by_default_and_deterministic() {
     let dir = tempfile::tempdir().unwrap();
     let (toml, csv) = write_hostile(dir.path());
     let cfg = toml.to_str().unwrap();
-    let off = report(
+    let off = report_all(
         &[&csv],
         &dir.path().join("a"),
         &["--quiet", "--config", cfg],
@@ -195,12 +195,12 @@ fn quotes_are_off_by_default_and_deterministic() {
     assert!(question(&off, "comments").get("quotes").is_none());
     let md = std::fs::read_to_string(dir.path().join("a/report.md")).unwrap();
     assert!(!md.contains("Call me"));
-    let a = report(
+    let a = report_all(
         &[&csv],
         &dir.path().join("b"),
         &["--quiet", "--quotes", "2", "--config", cfg],
     );
-    let b = report(
+    let b = report_all(
         &[&csv],
         &dir.path().join("c"),
         &["--quiet", "--quotes", "2", "--config", cfg],

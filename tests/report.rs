@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 fn sample_report_has_every_output_and_finds_the_planted_differences() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("r");
-    let s = report(&[&sample()], &out, &["--quiet"]);
+    let s = report_all(&[&sample()], &out, &["--quiet"]);
 
     assert_eq!(s["schema"], "survey-lens.summary.v1");
     assert_eq!(s["min_cell"], 5);
@@ -244,7 +244,7 @@ fn no_personal_data_reaches_any_output() {
 #[test]
 fn suppression_hides_small_counts_and_small_groups() {
     let dir = tempfile::tempdir().unwrap();
-    let s = report(
+    let s = report_all(
         &[&fixture("messy.csv")],
         &dir.path().join("r"),
         &["--quiet"],
@@ -283,7 +283,7 @@ fn suppression_hides_small_counts_and_small_groups() {
 #[test]
 fn min_cell_zero_shows_everything_under_a_banner() {
     let dir = tempfile::tempdir().unwrap();
-    let s = report(
+    let s = report_all(
         &[&fixture("messy.csv")],
         &dir.path().join("r"),
         &["--min-cell", "0", "--quiet"],
@@ -420,7 +420,7 @@ fn default_out_is_reports_slash_stem() {
 fn csv_tables_are_long_form_and_match_json() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("r");
-    let s = report(&[&sample()], &out, &["--quiet"]);
+    let s = report_all(&[&sample()], &out, &["--quiet"]);
     let mut rdr = csv::Reader::from_path(out.join("tables/role.csv")).unwrap();
     let header: Vec<String> = rdr.headers().unwrap().iter().map(String::from).collect();
     assert_eq!(

@@ -57,7 +57,7 @@ fn printed_template_is_a_working_config() {
 fn report_md_snapshot() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("r");
-    report(&[&sample()], &out, &["--quiet"]);
+    report_all(&[&sample()], &out, &["--quiet"]);
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     insta::assert_snapshot!("sample_report_md", md);
 }
@@ -66,7 +66,7 @@ fn report_md_snapshot() {
 fn messy_report_md_snapshot() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("r");
-    report(&[&fixture("messy.csv")], &out, &["--quiet"]);
+    report_all(&[&fixture("messy.csv")], &out, &["--quiet"]);
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     insta::assert_snapshot!("messy_report_md", md);
 }
@@ -91,7 +91,7 @@ fn terminal_snapshot() {
 fn committed_sample_report_is_current() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("r");
-    report(&[&sample()], &out, &["--quiet"]);
+    report_all(&[&sample()], &out, &["--quiet"]);
     let committed =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("reports/sel-stakeholder-survey");
     // PNGs are not committed (see .gitignore); everything else must match.

@@ -161,7 +161,7 @@ fn compare_accepts_raw_exports_and_report_previous_adds_a_section() {
     );
 
     let r = dir.path().join("with-change");
-    let s = report(
+    let s = report_all(
         &[&dir.path().join("wave3.csv")],
         &r,
         &["--quiet", "--previous", waves[0].to_str().unwrap()],

@@ -37,7 +37,9 @@ pub fn init(input: &Path, template: &Path, extra: &[&str]) {
         .success();
 }
 
-/// Runs `report` on `inputs` into `out` with extra args; asserts success.
+/// Runs `report` on `inputs` into `out` with extra args, asserts success, and reads its summary.json. Only summary.json is written
+/// unless `extra` names the formats (drawing every chart of every report
+/// made the suite several times slower than what it checks).
 pub fn report(inputs: &[&Path], out: &Path, extra: &[&str]) -> Value {
     let mut c = bin();
     c.arg("report")
@@ -45,8 +47,21 @@ pub fn report(inputs: &[&Path], out: &Path, extra: &[&str]) -> Value {
         .arg("--out")
         .arg(out)
         .args(extra);
+    if !extra
+        .iter()
+        .any(|a| *a == "--format" || a.starts_with("--format="))
+    {
+        c.args(["--format", "json"]);
+    }
     c.assert().success();
     read_json(&out.join("summary.json"))
+}
+
+/// `report` writing every format (for tests that read more than the JSON).
+pub fn report_all(inputs: &[&Path], out: &Path, extra: &[&str]) -> Value {
+    let mut args = extra.to_vec();
+    args.extend(["--format", "md,html,json,csv,svg,png"]);
+    report(inputs, out, &args)
 }
 
 pub fn read_json(path: &Path) -> Value {
