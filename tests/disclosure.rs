@@ -7,7 +7,7 @@ mod attacker;
 mod common;
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use attacker::{Key, attack, truth, violations};
 use common::*;
@@ -176,20 +176,50 @@ fn the_attacker_uses_a_percentage_beside_a_hidden_count() {
 #[test]
 fn no_hidden_figure_can_be_narrowed_down() {
     let dir = tempfile::tempdir().unwrap();
-    let mut checked = 0;
-    let mut failures = Vec::new();
-    for (rows, seed) in [(30, 1), (60, 2), (120, 3), (240, 4), (600, 5), (250, 2026)] {
-        let input = make_sample(dir.path(), rows, seed);
-        for args in [
-            &["--min-cell", "5"][..],
-            &["--min-cell", "10"],
-            &["--min-cell", "5", "--round", "5"],
-        ] {
-            let (v, n) = attack_report(&input, dir.path(), args);
-            checked += n;
-            failures.extend(v.into_iter().map(|v| format!("{rows} rows, {args:?}: {v}")));
-        }
-    }
+    // Eighteen independent attacks, on every core: this is the suite's
+    // longest test.
+    let inputs: Vec<(u32, PathBuf)> = [(30, 1), (60, 2), (120, 3), (240, 4), (600, 5), (250, 2026)]
+        .into_iter()
+        .map(|(rows, seed)| {
+            let sub = dir.path().join(format!("{rows}-{seed}"));
+            std::fs::create_dir_all(&sub).unwrap();
+            (rows, make_sample(&sub, rows, seed))
+        })
+        .collect();
+    let settings: [&[&str]; 3] = [
+        &["--min-cell", "5"],
+        &["--min-cell", "10"],
+        &["--min-cell", "5", "--round", "5"],
+    ];
+    let jobs: Vec<(u32, &PathBuf, &[&str])> = inputs
+        .iter()
+        .flat_map(|(rows, input)| settings.iter().map(move |args| (*rows, input, *args)))
+        .collect();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let results: Vec<(usize, Vec<String>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..cores)
+            .map(|w| {
+                let jobs = &jobs;
+                scope.spawn(move || {
+                    jobs.iter()
+                        .skip(w)
+                        .step_by(cores)
+                        .map(|&(rows, input, args)| {
+                            let (v, n) = attack_report(input, input.parent().unwrap(), args);
+                            let v = v.into_iter().map(|v| format!("{rows} rows, {args:?}: {v}"));
+                            (n, v.collect())
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap())
+            .collect()
+    });
+    let checked: usize = results.iter().map(|r| r.0).sum();
+    let failures: Vec<String> = results.into_iter().flat_map(|r| r.1).collect();
     println!("hidden figures attacked: {checked}");
     assert!(
         checked > 500,
