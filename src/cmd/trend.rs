@@ -1,7 +1,5 @@
 //! `survey-lens trend`: headline indicators across three or more waves.
 
-use std::fmt::Write as _;
-
 use anyhow::{Result, bail};
 
 use crate::analysis::change::{read_summary, wave_label};
@@ -9,7 +7,7 @@ use crate::cli::TrendArgs;
 use crate::output::Staged;
 use crate::render::charts;
 use crate::render::document::{self, Block, Document, Section, Span, Table};
-use crate::render::{indicator_text, markdown, tables::safe};
+use crate::render::{indicator_text, markdown, tables};
 use crate::summary::{ALL, Summary};
 
 pub fn run(args: TrendArgs) -> Result<()> {
@@ -37,28 +35,7 @@ pub fn run(args: TrendArgs) -> Result<()> {
     }
 
     // trend.csv, long form.
-    let mut csv = String::from("wave,group,indicator,count,base,percent,ci_lo,ci_hi\n");
-    let opt = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
-    for w in &waves {
-        for id in &ids {
-            let ind = w.indicators.iter().find(|i| i.id == *id).expect("filtered");
-            for c in &ind.cells {
-                let _ = writeln!(
-                    csv,
-                    "{},{},{},{},{},{},{},{}",
-                    quote(&safe(&wave_label(w))),
-                    quote(&safe(&c.group)),
-                    id,
-                    c.count.map(|v| v.to_string()).unwrap_or_default(),
-                    c.base.map(|v| v.to_string()).unwrap_or_default(),
-                    opt(c.percent),
-                    opt(c.ci95.map(|c| c[0])),
-                    opt(c.ci95.map(|c| c[1]))
-                );
-            }
-        }
-    }
-    staged.write("trend.csv", csv.as_bytes())?;
+    staged.write("trend.csv", tables::trend(&waves, &ids)?.as_bytes())?;
 
     // trend.md: a table per indicator, groups by waves, and its chart.
     let labels: Vec<String> = waves.iter().map(wave_label).collect();
@@ -154,13 +131,4 @@ pub fn run(args: TrendArgs) -> Result<()> {
         );
     }
     Ok(())
-}
-
-/// A CSV field, quoted when it needs to be.
-fn quote(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
 }

@@ -4,6 +4,7 @@
 
 use anyhow::Result;
 
+use crate::analysis::change::wave_label;
 use crate::summary::{QuestionSummary, Summary, Verdict};
 
 /// Neutralises spreadsheet formulas (OWASP CSV injection): a cell that starts
@@ -90,6 +91,45 @@ pub fn indicators(s: &Summary) -> Result<String> {
                 c.vs_all.map_or("", Verdict::as_str).to_string(),
                 c.suppressed.to_string(),
             ]);
+        }
+    }
+    to_string(rows)
+}
+
+/// The shared headline indicators `ids` across waves, a row per wave, group
+/// and indicator (trend.csv).
+pub fn trend(waves: &[Summary], ids: &[&str]) -> Result<String> {
+    let mut rows = vec![
+        [
+            "wave",
+            "group",
+            "indicator",
+            "count",
+            "base",
+            "percent",
+            "ci_lo",
+            "ci_hi",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
+    for w in waves {
+        for id in ids {
+            let Some(ind) = w.indicators.iter().find(|i| i.id == *id) else {
+                continue;
+            };
+            for c in &ind.cells {
+                rows.push(vec![
+                    wave_label(w),
+                    c.group.clone(),
+                    id.to_string(),
+                    opt(c.count),
+                    opt(c.base),
+                    opt(c.percent),
+                    opt(c.ci95.map(|c| c[0])),
+                    opt(c.ci95.map(|c| c[1])),
+                ]);
+            }
         }
     }
     to_string(rows)
