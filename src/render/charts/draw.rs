@@ -16,14 +16,14 @@ const RIGHT: i32 = WIDTH as i32 - MARGIN;
 pub fn header<DB: DrawingBackend>(p: &Painter<DB>, title: &str, subtitle: &str) -> Result<i32> {
     let w = RIGHT - MARGIN;
     let mut y = MARGIN + 18;
-    for l in wrap(title, w, 34, 3) {
-        p.text(&l, (MARGIN, y), 34, INK, HPos::Left, true)?;
+    for l in wrap(title, w, TYPE_TITLE, 3) {
+        p.text(&l, (MARGIN, y), TYPE_TITLE, INK, HPos::Left, true)?;
         y += 44;
     }
     y = p.lines(
-        &wrap(subtitle, w, 22, 4),
+        &wrap(subtitle, w, TYPE_HEADING, 4),
         (MARGIN, y + 2),
-        22,
+        TYPE_HEADING,
         MUTED,
         HPos::Left,
         30,
@@ -39,8 +39,8 @@ fn legend<DB: DrawingBackend>(
 ) -> Result<i32> {
     let (mut x, mut y) = (MARGIN, y);
     for (color, label) in items {
-        let label = fit(label, 600, 22);
-        let w = 26 + 8 + text_width(&label, 22) + 30;
+        let label = fit(label, 600, TYPE_HEADING);
+        let w = 26 + 8 + text_width(&label, TYPE_HEADING) + 30;
         if x + w > RIGHT && x > MARGIN {
             x = MARGIN;
             y += 36;
@@ -52,7 +52,7 @@ fn legend<DB: DrawingBackend>(
             }
             None => p.hatch((x, y - 12), (x + 26, y + 12))?,
         }
-        p.text(&label, (x + 34, y), 22, INK, HPos::Left, false)?;
+        p.text(&label, (x + 34, y), TYPE_HEADING, INK, HPos::Left, false)?;
         x += w;
     }
     Ok(y + 40)
@@ -110,7 +110,7 @@ fn percent_ticks(steps: usize) -> Vec<(f64, String)> {
 /// every chart numbers its groups and prints the full names in a key, so that
 /// names shortened to the same prefix stay distinguishable.
 pub fn needs_key(s: &Summary) -> bool {
-    s.groups.iter().any(|g| text_width(g, 18) > 180)
+    s.groups.iter().any(|g| text_width(g, TYPE_LABEL) > 180)
 }
 
 fn group_label<DB: DrawingBackend>(
@@ -137,10 +137,15 @@ fn group_label<DB: DrawingBackend>(
 /// The key of numbered group names, under the chart; returns the new bottom.
 pub fn group_key<DB: DrawingBackend>(p: &Painter<DB>, s: &Summary, y: i32) -> Result<i32> {
     let mut y = y + 12;
-    p.text("Key:", (MARGIN, y), 18, INK, HPos::Left, true)?;
+    p.text("Key:", (MARGIN, y), TYPE_LABEL, INK, HPos::Left, true)?;
     for (i, g) in s.groups.iter().enumerate() {
-        let lines = wrap(&format!("{}. {g}", i + 1), RIGHT - MARGIN - 60, 18, 3);
-        y = p.lines(&lines, (MARGIN + 60, y), 18, INK, HPos::Left, 24)?;
+        let lines = wrap(
+            &format!("{}. {g}", i + 1),
+            RIGHT - MARGIN - 60,
+            TYPE_LABEL,
+            3,
+        );
+        y = p.lines(&lines, (MARGIN + 60, y), TYPE_LABEL, INK, HPos::Left, 24)?;
     }
     Ok(y)
 }
@@ -177,14 +182,25 @@ pub fn stacked<DB: DrawingBackend>(
     grid(p, (x0, x1), (top, top + rows.len() as i32 * 46), 5)?;
     for g in rows {
         let yc = y + 23;
-        group_label(p, s, g, (MARGIN, yc), 310, 22)?;
+        group_label(p, s, g, (MARGIN, yc), 310, TYPE_HEADING)?;
         let (b0, b1) = (yc - 15, yc + 15);
         match q.answered.get(g).copied().flatten() {
             None => {
                 p.hatch((x0, b0), (x1, b1))?;
-                p.boxed_text(&format!("{CONFIDENTIAL} hidden"), ((x0 + x1) / 2, yc), 20)?;
+                p.boxed_text(
+                    &format!("{CONFIDENTIAL} hidden"),
+                    ((x0 + x1) / 2, yc),
+                    TYPE_BODY,
+                )?;
             }
-            Some(0) => p.text("no answers", (x0 + 8, yc), 20, MUTED, HPos::Left, false)?,
+            Some(0) => p.text(
+                "no answers",
+                (x0 + 8, yc),
+                TYPE_BODY,
+                MUTED,
+                HPos::Left,
+                false,
+            )?,
             Some(n) => {
                 // The hidden answers together take what the shown ones
                 // leave of 100%: one hatched segment where the first of them
@@ -226,7 +242,7 @@ pub fn stacked<DB: DrawingBackend>(
                 p.text(
                     &format!("n={n}"),
                     (x1 + 12, yc),
-                    20,
+                    TYPE_BODY,
                     MUTED,
                     HPos::Left,
                     false,
@@ -320,21 +336,32 @@ pub fn diverging_bars<DB: DrawingBackend>(
     )?;
     for g in &rows {
         let yc = y + 23;
-        group_label(p, s, g, (MARGIN, yc), 310, 22)?;
+        group_label(p, s, g, (MARGIN, yc), 310, TYPE_HEADING)?;
         let (b0, b1) = (yc - 15, yc + 15);
         match q.answered.get(*g).copied().flatten() {
             None => {
                 p.hatch((x0, b0), (x1, b1))?;
-                p.boxed_text(&format!("{CONFIDENTIAL} hidden"), (xc, yc), 20)?;
+                p.boxed_text(&format!("{CONFIDENTIAL} hidden"), (xc, yc), TYPE_BODY)?;
             }
-            Some(0) => p.text("no answers", (x0 + 8, yc), 20, MUTED, HPos::Left, false)?,
+            Some(0) => p.text(
+                "no answers",
+                (x0 + 8, yc),
+                TYPE_BODY,
+                MUTED,
+                HPos::Left,
+                false,
+            )?,
             Some(nb) if split(g).is_some_and(|(_, _, v)| v.iter().all(Option::is_none)) => {
                 p.hatch((x0, b0), (x1, b1))?;
-                p.boxed_text(&format!("{CONFIDENTIAL} every answer hidden"), (xc, yc), 20)?;
+                p.boxed_text(
+                    &format!("{CONFIDENTIAL} every answer hidden"),
+                    (xc, yc),
+                    TYPE_BODY,
+                )?;
                 p.text(
                     &format!("n={nb}"),
                     (x1 + 12, yc),
-                    20,
+                    TYPE_BODY,
                     MUTED,
                     HPos::Left,
                     false,
@@ -432,7 +459,7 @@ pub fn diverging_bars<DB: DrawingBackend>(
                 p.text(
                     &format!("n={nb}"),
                     (x1 + 12, yc),
-                    20,
+                    TYPE_BODY,
                     MUTED,
                     HPos::Left,
                     false,
@@ -460,7 +487,7 @@ pub fn diverging_bars<DB: DrawingBackend>(
     let note = format!(
         "Hatched {CONFIDENTIAL}: answers hidden so that nobody can be identified, drawn with their combined share."
     );
-    p.text(&note, (MARGIN, y + 4), 20, MUTED, HPos::Left, false)?;
+    p.text(&note, (MARGIN, y + 4), TYPE_BODY, MUTED, HPos::Left, false)?;
     Ok(y + 30)
 }
 
@@ -484,9 +511,9 @@ pub fn multi_bars<DB: DrawingBackend>(
     panels(q.options.len(), y, |i, (px, py), pw| {
         let opt = &q.options[i];
         let mut y = p.lines(
-            &wrap(opt, pw, 22, 2),
+            &wrap(opt, pw, TYPE_HEADING, 2),
             (px, py + 12),
-            22,
+            TYPE_HEADING,
             INK,
             HPos::Left,
             28,
@@ -495,15 +522,27 @@ pub fn multi_bars<DB: DrawingBackend>(
         grid(p, (x0, x1), (y, y + rows.len() as i32 * 30), 4)?;
         for g in &rows {
             let yc = y + 15;
-            group_label(p, s, g, (px, yc), 190, 18)?;
+            group_label(p, s, g, (px, yc), 190, TYPE_LABEL)?;
             match q.cell(g, opt) {
-                Some(c) if c.base == Some(0) => {
-                    p.text(NOT_APPLICABLE, (x0 + 6, yc), 18, MUTED, HPos::Left, false)?
-                }
+                Some(c) if c.base == Some(0) => p.text(
+                    NOT_APPLICABLE,
+                    (x0 + 6, yc),
+                    TYPE_LABEL,
+                    MUTED,
+                    HPos::Left,
+                    false,
+                )?,
                 Some(c) => match c.percent {
                     None => {
                         p.hatch((x0, yc - 10), (x0 + 30, yc + 10))?;
-                        p.text(CONFIDENTIAL, (x0 + 38, yc), 18, MUTED, HPos::Left, false)?;
+                        p.text(
+                            CONFIDENTIAL,
+                            (x0 + 38, yc),
+                            TYPE_LABEL,
+                            MUTED,
+                            HPos::Left,
+                            false,
+                        )?;
                     }
                     Some(v) => {
                         let xb = x0 + ((x1 - x0) as f64 * v / 100.0).round() as i32;
@@ -513,7 +552,7 @@ pub fn multi_bars<DB: DrawingBackend>(
                             CATEGORICAL[4]
                         };
                         p.rect((x0, yc - 10), (xb, yc + 10), color)?;
-                        p.text(&pct(v), (xb + 6, yc), 18, INK, HPos::Left, false)?;
+                        p.text(&pct(v), (xb + 6, yc), TYPE_LABEL, INK, HPos::Left, false)?;
                     }
                 },
                 None => {}
@@ -564,9 +603,9 @@ pub fn indicators<DB: DrawingBackend>(p: &Painter<DB>, s: &Summary, title: &str)
     panels(s.indicators.len(), y, |i, (px, py), pw| {
         let ind = &s.indicators[i];
         let mut y = p.lines(
-            &wrap(&ind.label, pw, 22, 2),
+            &wrap(&ind.label, pw, TYPE_HEADING, 2),
             (px, py + 12),
-            22,
+            TYPE_HEADING,
             INK,
             HPos::Left,
             28,
@@ -580,7 +619,7 @@ pub fn indicators<DB: DrawingBackend>(p: &Painter<DB>, s: &Summary, title: &str)
                 }
             ),
             (px, y),
-            18,
+            TYPE_LABEL,
             MUTED,
             HPos::Left,
             false,
@@ -595,16 +634,21 @@ pub fn indicators<DB: DrawingBackend>(p: &Painter<DB>, s: &Summary, title: &str)
         }
         for g in &rows {
             let yc = y + 15;
-            group_label(p, s, g, (px, yc), 180, 18)?;
+            group_label(p, s, g, (px, yc), 180, TYPE_LABEL)?;
             if let Some(c) = ind.cell(g) {
                 match (c.percent, c.ci95, c.base) {
-                    (_, _, Some(0)) => {
-                        p.text("no answers", (x0 + 6, yc), 18, MUTED, HPos::Left, false)?
-                    }
+                    (_, _, Some(0)) => p.text(
+                        "no answers",
+                        (x0 + 6, yc),
+                        TYPE_LABEL,
+                        MUTED,
+                        HPos::Left,
+                        false,
+                    )?,
                     (None, _, _) => p.text(
                         &format!("{CONFIDENTIAL} hidden"),
                         (x0 + 6, yc),
-                        18,
+                        TYPE_LABEL,
                         MUTED,
                         HPos::Left,
                         false,
@@ -644,7 +688,7 @@ pub fn indicators<DB: DrawingBackend>(p: &Painter<DB>, s: &Summary, title: &str)
                         p.text(
                             &label,
                             (x1 + 10, yc),
-                            18,
+                            TYPE_LABEL,
                             color,
                             HPos::Left,
                             matches!(verdict, Some(Verdict::Worse | Verdict::Better)),
@@ -675,21 +719,28 @@ pub fn heatmap<DB: DrawingBackend>(p: &Painter<DB>, s: &Summary, title: &str) ->
     let heads: Vec<Vec<String>> = s
         .indicators
         .iter()
-        .map(|i| wrap(&i.label, cw - 12, 18, 4))
+        .map(|i| wrap(&i.label, cw - 12, TYPE_LABEL, 4))
         .collect();
     let head_h = heads.iter().map(Vec::len).max().unwrap_or(1) as i32 * 22 + 26;
     for (i, (ind, lines)) in s.indicators.iter().zip(&heads).enumerate() {
         let cx = x0 + i as i32 * cw + cw / 2;
-        p.lines(lines, (cx, y + 10), 18, INK, HPos::Center, 22)?;
+        p.lines(lines, (cx, y + 10), TYPE_LABEL, INK, HPos::Center, 22)?;
         let pol = match ind.higher_is {
             Polarity::Better => "higher is better",
             Polarity::Worse => "lower is better",
         };
-        p.text(pol, (cx, y + head_h - 8), 15, MUTED, HPos::Center, false)?;
+        p.text(
+            pol,
+            (cx, y + head_h - 8),
+            TYPE_SMALL,
+            MUTED,
+            HPos::Center,
+            false,
+        )?;
     }
     y += head_h + 8;
     for g in s.groups_and_all() {
-        group_label(p, s, g, (MARGIN, y + 30), 280, 22)?;
+        group_label(p, s, g, (MARGIN, y + 30), 280, TYPE_HEADING)?;
         for (i, ind) in s.indicators.iter().enumerate() {
             let (xa, xb) = (x0 + i as i32 * cw + 2, x0 + (i as i32 + 1) * cw - 2);
             let (ya, yb) = (y + 2, y + 58);
@@ -698,11 +749,25 @@ pub fn heatmap<DB: DrawingBackend>(p: &Painter<DB>, s: &Summary, title: &str) ->
             match (c.percent, c.base) {
                 (_, Some(0)) => {
                     p.outline((xa, ya), (xb, yb), GRID)?;
-                    p.text(NOT_APPLICABLE, (cx, y + 30), 20, MUTED, HPos::Center, false)?;
+                    p.text(
+                        NOT_APPLICABLE,
+                        (cx, y + 30),
+                        TYPE_BODY,
+                        MUTED,
+                        HPos::Center,
+                        false,
+                    )?;
                 }
                 (None, _) => {
                     p.hatch((xa, ya), (xb, yb))?;
-                    p.text(CONFIDENTIAL, (cx, y + 30), 20, INK, HPos::Center, true)?;
+                    p.text(
+                        CONFIDENTIAL,
+                        (cx, y + 30),
+                        TYPE_BODY,
+                        INK,
+                        HPos::Center,
+                        true,
+                    )?;
                 }
                 (Some(v), _) => {
                     let color = viridis(v / 100.0);
@@ -716,13 +781,20 @@ pub fn heatmap<DB: DrawingBackend>(p: &Painter<DB>, s: &Summary, title: &str) ->
                     p.text(
                         &pct(v),
                         (cx, ty),
-                        22,
+                        TYPE_HEADING,
                         text_on(color),
                         HPos::Center,
                         g == ALL,
                     )?;
                     if let Some(f) = flag {
-                        p.text(f, (cx, y + 44), 16, text_on(color), HPos::Center, true)?;
+                        p.text(
+                            f,
+                            (cx, y + 44),
+                            TYPE_NOTE,
+                            text_on(color),
+                            HPos::Center,
+                            true,
+                        )?;
                     }
                 }
             }
@@ -740,7 +812,7 @@ pub fn heatmap<DB: DrawingBackend>(p: &Painter<DB>, s: &Summary, title: &str) ->
     p.text(
         "Percentage:",
         (lx0 - 12, y + 11),
-        20,
+        TYPE_BODY,
         INK,
         HPos::Right,
         false,
@@ -750,7 +822,7 @@ pub fn heatmap<DB: DrawingBackend>(p: &Painter<DB>, s: &Summary, title: &str) ->
     p.text(
         &format!("{CONFIDENTIAL} hidden so that nobody can be identified"),
         (lx1 + 100, y + 11),
-        20,
+        TYPE_BODY,
         INK,
         HPos::Left,
         false,
@@ -792,9 +864,9 @@ pub fn trend<DB: DrawingBackend>(
     panels(groups.len(), y, |i, (px, py), pw| {
         let g = groups[i];
         p.text(
-            &fit(g, pw, 22),
+            &fit(g, pw, TYPE_HEADING),
             (px, py + 12),
-            22,
+            TYPE_HEADING,
             INK,
             HPos::Left,
             g == ALL,
@@ -809,7 +881,7 @@ pub fn trend<DB: DrawingBackend>(
             p.text(
                 &format!("{t}%"),
                 (x0 - 8, yy),
-                16,
+                TYPE_NOTE,
                 MUTED,
                 HPos::Right,
                 false,
@@ -858,13 +930,20 @@ pub fn trend<DB: DrawingBackend>(
                         k if k + 1 == pts.len() => (x - 8, HPos::Right),
                         _ => (x, HPos::Center),
                     };
-                    p.text("hidden", (hx, (top + bottom) / 2), 16, MUTED, h, false)?
+                    p.text(
+                        "hidden",
+                        (hx, (top + bottom) / 2),
+                        TYPE_NOTE,
+                        MUTED,
+                        h,
+                        false,
+                    )?
                 }
             }
             p.text(
-                &fit(&labels[k], (x1 - x0) / waves.len() as i32, 16),
+                &fit(&labels[k], (x1 - x0) / waves.len() as i32, TYPE_NOTE),
                 (x, bottom + 18),
-                16,
+                TYPE_NOTE,
                 MUTED,
                 HPos::Center,
                 false,

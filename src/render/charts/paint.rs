@@ -13,6 +13,22 @@ pub const WIDTH: u32 = 1600;
 pub const MARGIN: i32 = 40;
 pub const FONT: &str = "sans-serif";
 
+// The type scale, in pixels of the 1600-pixel-wide chart. A chart is shown
+// at about 1/2.4 of that width in the HTML paper, so these are the sizes to
+// change when chart text must read larger or smaller there.
+/// A chart's title.
+pub const TYPE_TITLE: u32 = 34;
+/// Subtitles, legends, option and indicator headings.
+pub const TYPE_HEADING: u32 = 22;
+/// Notes under a chart and "no answers" labels.
+pub const TYPE_BODY: u32 = 20;
+/// Value labels, group labels and keys.
+pub const TYPE_LABEL: u32 = 18;
+/// Small in-bar and in-cell flags.
+pub const TYPE_NOTE: u32 = 16;
+/// "higher is better" under a heatmap column.
+pub const TYPE_SMALL: u32 = 15;
+
 /// Okabe & Ito (2008), the standard colour-blind-safe qualitative palette.
 pub const CATEGORICAL: [RGBColor; 8] = [
     RGBColor(0, 114, 178),   // blue
