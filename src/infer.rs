@@ -10,8 +10,8 @@ use std::fmt::Write;
 use anyhow::Result;
 
 use crate::normalise::columns::{self, Role};
-use crate::normalise::text::key;
 use crate::survey::{ColumnSpec, Kind, Polarity};
+use crate::text::key;
 
 /// Answer scales recognised as Likert questions, in scale order.
 const SCALES: &[&[&str]] = &[

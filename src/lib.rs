@@ -21,3 +21,4 @@ pub mod render;
 pub mod sample;
 pub mod summary;
 pub mod survey;
+pub mod text;

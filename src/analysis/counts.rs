@@ -163,8 +163,8 @@ fn count_polars(template: &Template, coded: &Coded) -> PolarsResult<Counts> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::normalise::text::key;
     use crate::sample::Rng;
+    use crate::text::key;
 
     /// The same counts by a plain loop over rows: the specification the
     /// polars query must agree with.

@@ -11,12 +11,12 @@ use anyhow::Result;
 use indexmap::IndexMap;
 
 use crate::normalise::Coded;
-use crate::normalise::text::key;
 use crate::summary::{
     ALL, Cell, DataQuality, Disclosure, GroupCount, IndicatorCell, IndicatorSummary, InputInfo,
     NoteKind, QuestionSummary, Quote, Responses, SCHEMA, SectionInfo, Summary, Verdict,
 };
 use crate::survey::{Kind, Polarity, Question, Template};
+use crate::text::key;
 use counts::Counts;
 pub use disclosure::Policy;
 use disclosure::tables::{IndicatorInput, Published, QuestionInput, Rows, Shape, publish};
@@ -194,7 +194,7 @@ pub fn analyse(
             "only {} analysed: fewer than --min-cell {}, so every figure would be hidden and there is nothing to \
              publish. For a look inside the organisation, run with --min-cell 0 (the report is then marked not for \
              publication).",
-            crate::normalise::plural(c.responses[all_slot], "response was", "responses were"),
+            crate::text::plural(c.responses[all_slot], "response was", "responses were"),
             policy.min_cell
         );
     }
@@ -387,8 +387,8 @@ pub fn analyse(
             message: format!(
                 "{} no usable {} (blank or not recognised): too few to show as a group of their own, so they \
                  are left out of every figure, All included.",
-                crate::normalise::plural(left_out, "response gave", "responses gave"),
-                crate::normalise::text::lower_first(&template.group.label)
+                crate::text::plural(left_out, "response gave", "responses gave"),
+                crate::text::lower_first(&template.group.label)
             ),
             count: Some(left_out),
         });

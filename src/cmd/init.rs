@@ -8,7 +8,7 @@ use csv::StringRecord;
 use crate::cli::InitArgs;
 use crate::infer::{self, Profile};
 use crate::load::{self, Header, RowNo, Sink};
-use crate::normalise::text::header_key;
+use crate::text::header_key;
 
 /// Profiles every column; columns of later files are matched by header.
 #[derive(Default)]

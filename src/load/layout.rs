@@ -13,8 +13,8 @@ use std::collections::{HashMap, HashSet};
 
 use csv::StringRecord;
 
-use crate::normalise::text::{header_key, key};
 pub use crate::summary::Platform;
+use crate::text::{header_key, key};
 
 /// How a multi-select option column says its option was ticked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

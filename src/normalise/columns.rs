@@ -6,7 +6,7 @@
 
 use crate::survey::ColumnSpec;
 
-use super::text::key;
+use crate::text::key;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {

@@ -7,7 +7,6 @@
 //! twenty matches, not a million.
 
 pub mod columns;
-pub mod text;
 
 use std::collections::BTreeMap;
 
@@ -21,7 +20,7 @@ use anyhow::{Result, bail};
 use crate::load::{Header, RowNo, Sink};
 use crate::summary::{DataQuality, NoteKind};
 use crate::survey::{Kind, Template};
-use text::{group_key, header_key, key, split_multi};
+use crate::text::{group_key, header_key, key, plural, split_multi};
 
 /// Coded answers to one question, one entry per kept response.
 #[derive(Debug, Clone, PartialEq)]
@@ -645,7 +644,7 @@ impl Normaliser<'_> {
                 message: format!(
                     "{} a {} that matches none of the expected values, counted under \"{}\": {}.",
                     plural(n, "response gave", "responses gave"),
-                    text::lower_first(&t.group.label),
+                    crate::text::lower_first(&t.group.label),
                     t.group.other,
                     counted(&self.other_groups)
                 ),
@@ -739,11 +738,6 @@ fn put<T>(v: &mut Vec<T>, idx: usize, value: T) {
     } else {
         v[idx] = value;
     }
-}
-
-/// `1 row`, `3 rows`.
-pub fn plural(n: u64, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// `"a", "b"`, at most twenty names (a 5,000-column export stays readable).

@@ -5,8 +5,6 @@
 //! `html.rs` only decide how each block is written (and how survey text is
 //! escaped for each).
 
-use crate::normalise::plural;
-use crate::normalise::text::lower_first;
 use crate::render::charts::Chart;
 use crate::render::{
     CONFIDENTIAL, CONFIDENTIAL_MEANS, NOT_APPLICABLE, NOT_APPLICABLE_MEANS, cell_text,
@@ -15,6 +13,8 @@ use crate::render::{
 use crate::summary::{
     ALL, Comparison, Direction, IndicatorSummary, Kind, Polarity, QuestionSummary, Summary,
 };
+use crate::text::lower_first;
+use crate::text::plural;
 
 /// A run of text with one style. Survey text is held raw and escaped by the
 /// emitter.

@@ -10,7 +10,7 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 
-use crate::normalise::text::key;
+use crate::text::key;
 
 /// The built-in SEL stakeholder survey template, embedded at compile time.
 pub const BUILTIN_TOML: &str = include_str!("sel.toml");

@@ -6,9 +6,9 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::HPos;
 
 use super::paint::*;
-use crate::normalise::text::lower_first;
 use crate::render::{CONFIDENTIAL, NOT_APPLICABLE, pct};
 use crate::summary::{ALL, Polarity, QuestionSummary, Summary, Verdict};
+use crate::text::lower_first;
 
 const RIGHT: i32 = WIDTH as i32 - MARGIN;
 

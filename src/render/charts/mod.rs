@@ -14,9 +14,9 @@ use std::sync::Once;
 use anyhow::{Result, anyhow};
 use plotters::prelude::*;
 
-use crate::normalise::text::lower_first;
 use crate::render::pct;
 use crate::summary::{ALL, Kind, QuestionSummary, Summary};
+use crate::text::lower_first;
 use paint::{Painter, WIDTH};
 
 static FONT_BYTES: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");

@@ -1,4 +1,6 @@
-//! Text matching rules shared by headers, groups and answers.
+//! The ground floor every layer may use: the text matching rules shared by
+//! headers, groups and answers (load, survey, normalise, analysis), and the
+//! small phrasing helpers of report prose (render).
 //!
 //! Exports mangle text in predictable ways: Excel curls apostrophes, people type
 //! "LAMBETH " or "LB Lambeth", Forms adds trailing `;`. Every comparison goes
@@ -144,6 +146,11 @@ pub fn split_multi(cell: &str, option_keys: &[String]) -> MultiMatch {
         }
     }
     m
+}
+
+/// `1 row`, `3 rows`.
+pub fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 #[cfg(test)]
