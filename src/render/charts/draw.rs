@@ -113,6 +113,12 @@ pub fn needs_key(s: &Summary) -> bool {
     s.groups.iter().any(|g| text_width(g, TYPE_LABEL) > 180)
 }
 
+/// Where a group's bar would be when nobody in it answered (a shown 0,
+/// not a hidden figure).
+fn no_answers<DB: DrawingBackend>(p: &Painter<DB>, at: (i32, i32), size: u32) -> Result<()> {
+    p.text("no answers", at, size, MUTED, HPos::Left, false)
+}
+
 fn group_label<DB: DrawingBackend>(
     p: &Painter<DB>,
     s: &Summary,
@@ -193,14 +199,7 @@ pub fn stacked<DB: DrawingBackend>(
                     TYPE_BODY,
                 )?;
             }
-            Some(0) => p.text(
-                "no answers",
-                (x0 + 8, yc),
-                TYPE_BODY,
-                MUTED,
-                HPos::Left,
-                false,
-            )?,
+            Some(0) => no_answers(p, (x0 + 8, yc), TYPE_BODY)?,
             Some(n) => {
                 // The hidden answers together take what the shown ones
                 // leave of 100%: one hatched segment where the first of them
@@ -343,14 +342,7 @@ pub fn diverging_bars<DB: DrawingBackend>(
                 p.hatch((x0, b0), (x1, b1))?;
                 p.boxed_text(&format!("{CONFIDENTIAL} hidden"), (xc, yc), TYPE_BODY)?;
             }
-            Some(0) => p.text(
-                "no answers",
-                (x0 + 8, yc),
-                TYPE_BODY,
-                MUTED,
-                HPos::Left,
-                false,
-            )?,
+            Some(0) => no_answers(p, (x0 + 8, yc), TYPE_BODY)?,
             Some(nb) if split(g).is_some_and(|(_, _, v)| v.iter().all(Option::is_none)) => {
                 p.hatch((x0, b0), (x1, b1))?;
                 p.boxed_text(
@@ -637,14 +629,7 @@ pub fn indicators<DB: DrawingBackend>(p: &Painter<DB>, s: &Summary, title: &str)
             group_label(p, s, g, (px, yc), 180, TYPE_LABEL)?;
             if let Some(c) = ind.cell(g) {
                 match (c.percent, c.ci95, c.base) {
-                    (_, _, Some(0)) => p.text(
-                        "no answers",
-                        (x0 + 6, yc),
-                        TYPE_LABEL,
-                        MUTED,
-                        HPos::Left,
-                        false,
-                    )?,
+                    (_, _, Some(0)) => no_answers(p, (x0 + 6, yc), TYPE_LABEL)?,
                     (None, _, _) => p.text(
                         &format!("{CONFIDENTIAL} hidden"),
                         (x0 + 6, yc),
