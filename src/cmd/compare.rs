@@ -4,14 +4,13 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
-use comfy_table::{Cell, CellAlignment};
 
 use crate::analysis::{self, change};
 use crate::cli::CompareArgs;
 use crate::load;
 use crate::output::Staged;
-use crate::render::{self, pct};
-use crate::summary::{Comparison, Summary};
+use crate::render;
+use crate::summary::Summary;
 use crate::survey::Template;
 
 /// A wave from a summary.json, a report folder, or the export itself.
@@ -55,42 +54,9 @@ pub fn run(args: CompareArgs) -> Result<()> {
         let stdout = std::io::stdout();
         let width = render::terminal::width(stdout.is_terminal());
         let mut lock = stdout.lock();
-        lock.write_all(table(&c, width).as_bytes())?;
+        lock.write_all(render::terminal::comparison(&c, width).as_bytes())?;
         lock.flush()?;
         eprintln!("Comparison written to {}", args.out.display());
     }
     Ok(())
-}
-
-/// The comparison for the terminal: one row per indicator and group.
-pub fn table(c: &Comparison, width: u16) -> String {
-    let mut t = render::terminal::table(width);
-    t.set_header([
-        "Indicator",
-        "Group",
-        &c.previous.label,
-        &c.current.label,
-        "Change (points)",
-        "Verdict",
-    ]);
-    for r in &c.rows {
-        let num = |v: Option<f64>| {
-            Cell::new(v.map(pct).unwrap_or_else(|| "–".into())).set_alignment(CellAlignment::Right)
-        };
-        let verdict = match (&r.direction, &r.note) {
-            (Some(d), _) => d.as_str().to_string(),
-            (None, Some(n)) => n.clone(),
-            _ => String::new(),
-        };
-        t.add_row(vec![
-            Cell::new(&r.label),
-            Cell::new(&r.group),
-            num(r.previous),
-            num(r.current),
-            Cell::new(r.change_pp.map(|v| format!("{v:+.0}")).unwrap_or_default())
-                .set_alignment(CellAlignment::Right),
-            Cell::new(verdict),
-        ]);
-    }
-    format!("{t}\n")
 }

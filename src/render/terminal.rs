@@ -1,13 +1,15 @@
-//! Tables for the terminal: the headline table printed after a report, and
-//! the one table style every command uses.
+//! Tables for the terminal: the headline table printed after a report, the
+//! comparison printed by `compare`, and the one table style every command
+//! uses.
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement, Table};
 
 use crate::render::{
     CONFIDENTIAL, CONFIDENTIAL_MEANS, NOT_APPLICABLE, NOT_APPLICABLE_MEANS, flag, indicator_text,
+    pct,
 };
-use crate::summary::{Summary, Verdict};
+use crate::summary::{Comparison, Summary, Verdict};
 
 /// An empty table in the house style, wrapped to `width` columns (fixed, so
 /// output is the same in a pipe, a test and a terminal).
@@ -76,6 +78,39 @@ pub fn width(is_tty: bool) -> u16 {
         .ok()
         .and_then(|c| c.parse().ok())
         .unwrap_or(120)
+}
+
+/// The comparison for the terminal: one row per indicator and group.
+pub fn comparison(c: &Comparison, width: u16) -> String {
+    let mut t = table(width);
+    t.set_header([
+        "Indicator",
+        "Group",
+        &c.previous.label,
+        &c.current.label,
+        "Change (points)",
+        "Verdict",
+    ]);
+    for r in &c.rows {
+        let num = |v: Option<f64>| {
+            Cell::new(v.map(pct).unwrap_or_else(|| "–".into())).set_alignment(CellAlignment::Right)
+        };
+        let verdict = match (&r.direction, &r.note) {
+            (Some(d), _) => d.as_str().to_string(),
+            (None, Some(n)) => n.clone(),
+            _ => String::new(),
+        };
+        t.add_row(vec![
+            Cell::new(&r.label),
+            Cell::new(&r.group),
+            num(r.previous),
+            num(r.current),
+            Cell::new(r.change_pp.map(|v| format!("{v:+.0}")).unwrap_or_default())
+                .set_alignment(CellAlignment::Right),
+            Cell::new(verdict),
+        ]);
+    }
+    format!("{t}\n")
 }
 
 #[cfg(test)]
