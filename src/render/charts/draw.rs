@@ -113,10 +113,10 @@ pub fn needs_key(s: &Summary) -> bool {
     s.groups.iter().any(|g| text_width(g, TYPE_LABEL) > 180)
 }
 
-/// Where a group's bar would be when nobody in it answered (a shown 0,
-/// not a hidden figure).
-fn no_answers<DB: DrawingBackend>(p: &Painter<DB>, at: (i32, i32), size: u32) -> Result<()> {
-    p.text("no answers", at, size, MUTED, HPos::Left, false)
+/// A muted note beside or in place of a group's bar ("no answers", "[z]",
+/// "n=41", a hidden value): grey, left-aligned, never bold.
+fn muted<DB: DrawingBackend>(p: &Painter<DB>, s: &str, at: (i32, i32), size: u32) -> Result<()> {
+    p.text(s, at, size, MUTED, HPos::Left, false)
 }
 
 fn group_label<DB: DrawingBackend>(
@@ -199,7 +199,7 @@ pub fn stacked<DB: DrawingBackend>(
                     TYPE_BODY,
                 )?;
             }
-            Some(0) => no_answers(p, (x0 + 8, yc), TYPE_BODY)?,
+            Some(0) => muted(p, "no answers", (x0 + 8, yc), TYPE_BODY)?,
             Some(n) => {
                 // The hidden answers together take what the shown ones
                 // leave of 100%: one hatched segment where the first of them
@@ -238,14 +238,7 @@ pub fn stacked<DB: DrawingBackend>(
                         )?;
                     }
                 }
-                p.text(
-                    &format!("n={n}"),
-                    (x1 + 12, yc),
-                    TYPE_BODY,
-                    MUTED,
-                    HPos::Left,
-                    false,
-                )?;
+                muted(p, &format!("n={n}"), (x1 + 12, yc), TYPE_BODY)?;
             }
         }
         y += 46;
@@ -342,7 +335,7 @@ pub fn diverging_bars<DB: DrawingBackend>(
                 p.hatch((x0, b0), (x1, b1))?;
                 p.boxed_text(&format!("{CONFIDENTIAL} hidden"), (xc, yc), TYPE_BODY)?;
             }
-            Some(0) => no_answers(p, (x0 + 8, yc), TYPE_BODY)?,
+            Some(0) => muted(p, "no answers", (x0 + 8, yc), TYPE_BODY)?,
             Some(nb) if split(g).is_some_and(|(_, _, v)| v.iter().all(Option::is_none)) => {
                 p.hatch((x0, b0), (x1, b1))?;
                 p.boxed_text(
@@ -350,14 +343,7 @@ pub fn diverging_bars<DB: DrawingBackend>(
                     (xc, yc),
                     TYPE_BODY,
                 )?;
-                p.text(
-                    &format!("n={nb}"),
-                    (x1 + 12, yc),
-                    TYPE_BODY,
-                    MUTED,
-                    HPos::Left,
-                    false,
-                )?;
+                muted(p, &format!("n={nb}"), (x1 + 12, yc), TYPE_BODY)?;
             }
             Some(nb) => {
                 let (_, _, pcts) = split(g).expect("computed above");
@@ -448,14 +434,7 @@ pub fn diverging_bars<DB: DrawingBackend>(
                         None => {}
                     }
                 }
-                p.text(
-                    &format!("n={nb}"),
-                    (x1 + 12, yc),
-                    TYPE_BODY,
-                    MUTED,
-                    HPos::Left,
-                    false,
-                )?;
+                muted(p, &format!("n={nb}"), (x1 + 12, yc), TYPE_BODY)?;
             }
         }
         y += 46;
@@ -479,7 +458,7 @@ pub fn diverging_bars<DB: DrawingBackend>(
     let note = format!(
         "Hatched {CONFIDENTIAL}: answers hidden so that nobody can be identified, drawn with their combined share."
     );
-    p.text(&note, (MARGIN, y + 4), TYPE_BODY, MUTED, HPos::Left, false)?;
+    muted(p, &note, (MARGIN, y + 4), TYPE_BODY)?;
     Ok(y + 30)
 }
 
@@ -516,25 +495,11 @@ pub fn multi_bars<DB: DrawingBackend>(
             let yc = y + 15;
             group_label(p, s, g, (px, yc), 190, TYPE_LABEL)?;
             match q.cell(g, opt) {
-                Some(c) if c.base == Some(0) => p.text(
-                    NOT_APPLICABLE,
-                    (x0 + 6, yc),
-                    TYPE_LABEL,
-                    MUTED,
-                    HPos::Left,
-                    false,
-                )?,
+                Some(c) if c.base == Some(0) => muted(p, NOT_APPLICABLE, (x0 + 6, yc), TYPE_LABEL)?,
                 Some(c) => match c.percent {
                     None => {
                         p.hatch((x0, yc - 10), (x0 + 30, yc + 10))?;
-                        p.text(
-                            CONFIDENTIAL,
-                            (x0 + 38, yc),
-                            TYPE_LABEL,
-                            MUTED,
-                            HPos::Left,
-                            false,
-                        )?;
+                        muted(p, CONFIDENTIAL, (x0 + 38, yc), TYPE_LABEL)?;
                     }
                     Some(v) => {
                         let xb = x0 + ((x1 - x0) as f64 * v / 100.0).round() as i32;
@@ -602,7 +567,8 @@ pub fn indicators<DB: DrawingBackend>(p: &Painter<DB>, s: &Summary, title: &str)
             HPos::Left,
             28,
         )?;
-        p.text(
+        muted(
+            p,
             &format!(
                 "{} is better",
                 match ind.higher_is {
@@ -612,9 +578,6 @@ pub fn indicators<DB: DrawingBackend>(p: &Painter<DB>, s: &Summary, title: &str)
             ),
             (px, y),
             TYPE_LABEL,
-            MUTED,
-            HPos::Left,
-            false,
         )?;
         y += 24;
         let (x0, x1) = (px + 190, px + pw - 90);
@@ -629,14 +592,12 @@ pub fn indicators<DB: DrawingBackend>(p: &Painter<DB>, s: &Summary, title: &str)
             group_label(p, s, g, (px, yc), 180, TYPE_LABEL)?;
             if let Some(c) = ind.cell(g) {
                 match (c.percent, c.ci95, c.base) {
-                    (_, _, Some(0)) => no_answers(p, (x0 + 6, yc), TYPE_LABEL)?,
-                    (None, _, _) => p.text(
+                    (_, _, Some(0)) => muted(p, "no answers", (x0 + 6, yc), TYPE_LABEL)?,
+                    (None, _, _) => muted(
+                        p,
                         &format!("{CONFIDENTIAL} hidden"),
                         (x0 + 6, yc),
                         TYPE_LABEL,
-                        MUTED,
-                        HPos::Left,
-                        false,
                     )?,
                     (Some(v), ci, _) => {
                         if let Some([lo, hi]) = ci {
