@@ -7,13 +7,68 @@ use std::path::PathBuf;
 
 use anyhow::{Result, bail};
 
-use crate::cli::Format;
+use crate::cli::{Format, ReadArgs, ReportArgs};
 use crate::normalise::Normaliser;
 use crate::output::Staged;
 use crate::render;
 use crate::summary::Summary;
 use crate::survey::{Kind, Template};
 use crate::{analysis, load};
+
+/// What one `report` run will do, resolved once from the command line
+/// (validated numbers, the template read, the default folder chosen), so the
+/// steps below never look at raw arguments.
+pub struct Plan {
+    pub template: Template,
+    pub inputs: Vec<PathBuf>,
+    pub out: PathBuf,
+    pub formats: Vec<Format>,
+    pub policy: analysis::Policy,
+    pub wave: Option<String>,
+    pub previous: Option<PathBuf>,
+    pub max_memory: Option<u64>,
+    pub quiet: bool,
+    read: ReadArgs,
+}
+
+impl Plan {
+    pub fn resolve(args: ReportArgs) -> Result<Plan> {
+        let policy = analysis::Policy {
+            min_cell: crate::cli::min_cell(args.min_cell)?,
+            round: args.round,
+            quotes: args.quotes,
+        };
+        let template = Template::load(args.config.as_deref())?;
+        let out = args.out.unwrap_or_else(|| default_out(&args.inputs[0]));
+        Ok(Plan {
+            template,
+            inputs: args.inputs,
+            out,
+            formats: args.format,
+            policy,
+            wave: args.wave,
+            previous: args.previous,
+            max_memory: args.max_memory,
+            quiet: args.quiet,
+            read: args.read,
+        })
+    }
+
+    /// How to read the inputs, reporting to `progress`.
+    pub fn read_options(&self, progress: crate::progress::Progress) -> load::Options {
+        self.read.options(progress)
+    }
+}
+
+/// `reports/<stem of the first input>/`.
+fn default_out(first: &std::path::Path) -> PathBuf {
+    let stem = first
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "report".into());
+    std::path::Path::new("reports").join(stem)
+}
 
 /// Reads every input into one survey and analyses it.
 pub fn summarise(
