@@ -1,9 +1,9 @@
-//! The pipeline every command shares: read the inputs into one survey and
-//! analyse it (`summarise`), then write a report folder from the `Summary`
-//! alone (`write`). `report`, `compare` and `trend` differ only in what they
-//! do around these two steps.
+//! The pipeline the commands share: read the inputs into one survey and
+//! analyse it (`summarise`, used by `report` and by `compare` on raw
+//! exports), then write a report folder from the `Summary` alone (`write`).
+//! `trend` starts from summaries already written, so it needs neither.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Result, bail};
 
@@ -61,13 +61,13 @@ impl Plan {
 }
 
 /// `reports/<stem of the first input>/`.
-fn default_out(first: &std::path::Path) -> PathBuf {
+fn default_out(first: &Path) -> PathBuf {
     let stem = first
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| "report".into());
-    std::path::Path::new("reports").join(stem)
+    Path::new("reports").join(stem)
 }
 
 /// Reads every input into one survey and analyses it.

@@ -6,7 +6,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::HPos;
 
 use super::paint::*;
-use crate::render::{CONFIDENTIAL, NOT_APPLICABLE, pct};
+use crate::render::{CONFIDENTIAL, NOT_APPLICABLE, flag, pct};
 use crate::summary::{ALL, Polarity, QuestionSummary, Summary, Verdict};
 use crate::text::lower_first;
 
@@ -605,8 +605,8 @@ pub fn indicators<DB: DrawingBackend>(p: &Painter<DB>, s: &Summary, title: &str)
                             p.line((at(lo), yc - 6), (at(lo), yc + 6), MUTED, 2)?;
                             p.line((at(hi), yc - 6), (at(hi), yc + 6), MUTED, 2)?;
                         }
-                        let (x, verdict) = (at(v), c.vs_all);
-                        match verdict {
+                        let (x, flagged) = (at(v), flag(c));
+                        match flagged {
                             Some(Verdict::Worse) => p.polygon(
                                 vec![(x, yc - 10), (x - 10, yc + 8), (x + 10, yc + 8)],
                                 WORSE,
@@ -620,13 +620,11 @@ pub fn indicators<DB: DrawingBackend>(p: &Painter<DB>, s: &Summary, title: &str)
                             )?,
                             _ => p.circle((x, yc), 7, MUTED)?,
                         }
-                        let label = match verdict {
-                            Some(d @ (Verdict::Worse | Verdict::Better)) => {
-                                format!("{} {}", pct(v), d.as_str())
-                            }
-                            Some(Verdict::Similar) | None => pct(v),
+                        let label = match flagged {
+                            Some(d) => format!("{} {}", pct(v), d.as_str()),
+                            None => pct(v),
                         };
-                        let color = match verdict {
+                        let color = match flagged {
                             Some(Verdict::Worse) => WORSE,
                             Some(Verdict::Better) => BETTER,
                             Some(Verdict::Similar) | None => INK,
@@ -637,7 +635,7 @@ pub fn indicators<DB: DrawingBackend>(p: &Painter<DB>, s: &Summary, title: &str)
                             TYPE_LABEL,
                             color,
                             HPos::Left,
-                            matches!(verdict, Some(Verdict::Worse | Verdict::Better)),
+                            flagged.is_some(),
                         )?;
                     }
                 }
@@ -718,12 +716,12 @@ pub fn heatmap<DB: DrawingBackend>(p: &Painter<DB>, s: &Summary, title: &str) ->
                 (Some(v), _) => {
                     let color = viridis(v / 100.0);
                     p.rect((xa, ya), (xb, yb), color)?;
-                    let flag = match c.vs_all {
+                    let mark = match flag(c) {
                         Some(Verdict::Worse) => Some("▲ worse"),
                         Some(Verdict::Better) => Some("■ better"),
                         Some(Verdict::Similar) | None => None,
                     };
-                    let ty = if flag.is_some() { y + 20 } else { y + 30 };
+                    let ty = if mark.is_some() { y + 20 } else { y + 30 };
                     p.text(
                         &pct(v),
                         (cx, ty),
@@ -732,9 +730,9 @@ pub fn heatmap<DB: DrawingBackend>(p: &Painter<DB>, s: &Summary, title: &str) ->
                         HPos::Center,
                         g == ALL,
                     )?;
-                    if let Some(f) = flag {
+                    if let Some(m) = mark {
                         p.text(
-                            f,
+                            m,
                             (cx, y + 44),
                             TYPE_NOTE,
                             text_on(color),
