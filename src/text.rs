@@ -153,9 +153,31 @@ pub fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// "A", "Z", "AA", "XFD" for a 0-based spreadsheet column: messages name a
+/// cell's column as the user's spreadsheet shows it, for CSVs too.
+pub fn column_name(col: u32) -> String {
+    let mut n = col + 1;
+    let mut name = Vec::new();
+    while n > 0 {
+        name.push(b'A' + ((n - 1) % 26) as u8);
+        n = (n - 1) / 26;
+    }
+    name.reverse();
+    String::from_utf8(name).expect("ASCII letters")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn columns_are_named_as_spreadsheets_name_them() {
+        let names: Vec<String> = [0, 25, 26, 51, 52, 701, 702, 16_383]
+            .into_iter()
+            .map(column_name)
+            .collect();
+        assert_eq!(names, ["A", "Z", "AA", "AZ", "BA", "ZZ", "AAA", "XFD"]);
+    }
 
     fn keys(opts: &[&str]) -> Vec<String> {
         opts.iter().map(|o| key(o)).collect()

@@ -8,7 +8,47 @@ use anyhow::Result;
 use polars::prelude::*;
 
 use crate::normalise::{Answers, Coded};
-use crate::survey::Template;
+use crate::survey::{Kind, Template};
+
+/// How one indicator is made from its question's options, resolved once from
+/// the template: counting and publishing both read it.
+#[derive(Debug, Clone)]
+pub struct IndicatorPlan {
+    /// Index into `Template::analysed_questions()`.
+    pub question: usize,
+    /// Options whose answers count towards the indicator.
+    pub counted: Vec<usize>,
+    /// Options whose answers leave a response out of its base.
+    pub excluded: Vec<usize>,
+}
+
+impl IndicatorPlan {
+    /// One plan per `Template::indicators`, in order.
+    pub fn resolve(template: &Template) -> Vec<IndicatorPlan> {
+        let qs: Vec<_> = template.analysed_questions().collect();
+        template
+            .indicators
+            .iter()
+            .map(|ind| {
+                let qi = qs
+                    .iter()
+                    .position(|q| q.id == ind.question)
+                    .expect("validated: indicator question exists");
+                let excluded = qs[qi].option_indices(&ind.base_excludes);
+                let mut counted = qs[qi].option_indices(&ind.counts);
+                if qs[qi].kind != Kind::Multi {
+                    // One answer each: an excluded answer is never counted.
+                    counted.retain(|o| !excluded.contains(o));
+                }
+                IndicatorPlan {
+                    question: qi,
+                    counted,
+                    excluded,
+                }
+            })
+            .collect()
+    }
+}
 
 /// Counts per group slot. Slot `i < group_names.len()` is group code `i`;
 /// the last slot is "All".
@@ -58,11 +98,19 @@ fn answered(qi: usize, answers: &Answers) -> Expr {
     }
 }
 
-pub fn count(template: &Template, coded: &Coded) -> Result<Counts> {
-    anyhow::Context::context(count_polars(template, coded), "counting responses failed")
+/// `plans` are the template's indicators as [`IndicatorPlan::resolve`] gives them.
+pub fn count(template: &Template, coded: &Coded, plans: &[IndicatorPlan]) -> Result<Counts> {
+    anyhow::Context::context(
+        count_polars(template, coded, plans),
+        "counting responses failed",
+    )
 }
 
-fn count_polars(template: &Template, coded: &Coded) -> PolarsResult<Counts> {
+fn count_polars(
+    template: &Template,
+    coded: &Coded,
+    plans: &[IndicatorPlan],
+) -> PolarsResult<Counts> {
     let height = coded.group.len();
     let questions: Vec<_> = template.analysed_questions().collect();
     let mut columns = vec![Column::new("g".into(), coded.group.as_slice())];
@@ -88,16 +136,11 @@ fn count_polars(template: &Template, coded: &Coded) -> PolarsResult<Counts> {
         }
         aggs.push(answered(qi, ans).sum().alias(format!("{}_base", qcol(qi))));
     }
-    for (ii, ind) in template.indicators.iter().enumerate() {
-        let qi = questions
-            .iter()
-            .position(|q| q.id == ind.question)
-            .expect("validated: indicator question exists");
-        let q = questions[qi];
+    for (ii, plan) in plans.iter().enumerate() {
+        let qi = plan.question;
         let ans = &coded.answers[qi];
-        let in_base =
-            answered(qi, ans).and(any_of(qi, ans, &q.option_indices(&ind.base_excludes)).not());
-        let counted = any_of(qi, ans, &q.option_indices(&ind.counts));
+        let in_base = answered(qi, ans).and(any_of(qi, ans, &plan.excluded).not());
+        let counted = any_of(qi, ans, &plan.counted);
         aggs.push(in_base.clone().sum().alias(format!("i{ii}_base")));
         aggs.push(in_base.and(counted).sum().alias(format!("i{ii}_n")));
     }
@@ -145,7 +188,7 @@ fn count_polars(template: &Template, coded: &Coded) -> PolarsResult<Counts> {
             options,
         });
     }
-    let icounts = (0..template.indicators.len())
+    let icounts = (0..plans.len())
         .map(|ii| {
             Ok(IndicatorCounts {
                 count: read(&format!("i{ii}_n"))?,
@@ -278,7 +321,12 @@ mod tests {
         let mut rng = Rng::new(7);
         for rows in [1, 13, 500, 4000] {
             let c = random_coded(&t, rows, &mut rng);
-            assert_eq!(count(&t, &c).unwrap(), count_loop(&t, &c), "rows={rows}");
+            let plans = IndicatorPlan::resolve(&t);
+            assert_eq!(
+                count(&t, &c, &plans).unwrap(),
+                count_loop(&t, &c),
+                "rows={rows}"
+            );
         }
     }
 }

@@ -15,9 +15,9 @@ use crate::summary::{
     ALL, Cell, DataQuality, Disclosure, GroupCount, IndicatorCell, IndicatorSummary, InputInfo,
     NoteKind, QuestionSummary, Quote, Responses, SCHEMA, SectionInfo, Summary, Verdict,
 };
-use crate::survey::{Kind, Polarity, Question, Template};
+use crate::survey::{Polarity, Question, Template};
 use crate::text::key;
-use counts::Counts;
+use counts::{Counts, IndicatorPlan};
 pub use disclosure::Policy;
 use disclosure::tables::{IndicatorInput, Published, QuestionInput, Rows, Shape, publish};
 use stats::{Z95, wilson};
@@ -71,13 +71,6 @@ fn disclosure(p: &Policy) -> Disclosure {
 
 pub const NOT_FOR_PUBLICATION: &str = "Not for publication: small numbers not suppressed";
 
-/// How one indicator is made from its question's options.
-struct IndicatorPlan {
-    question: usize,
-    counted: Vec<usize>,
-    excluded: Vec<usize>,
-}
-
 /// The report's columns: each a list of count slots added together, the
 /// name shown for it, All last; and how many responses were left out.
 ///
@@ -89,15 +82,14 @@ struct IndicatorPlan {
 /// give it back unless another group's size were hidden too). A data-quality
 /// note says how many were left out: that number is about people who gave no
 /// usable group, and none of their answers is in any figure.
-fn columns(
-    template: &Template,
-    coded: &Coded,
-    c: &Counts,
-    p: &Policy,
-) -> (Vec<Vec<usize>>, Vec<String>, u64) {
+fn columns(template: &Template, coded: &Coded, c: &Counts, p: &Policy) -> Columns {
     let all_slot = coded.group_names.len();
     if !template.grouped() {
-        return (vec![vec![all_slot]], vec![ALL.to_string()], 0);
+        return Columns {
+            slots: vec![vec![all_slot]],
+            names: vec![ALL.to_string()],
+            left_out: 0,
+        };
     }
     let g = &template.group;
     let residual = |slot: usize| {
@@ -135,7 +127,54 @@ fn columns(
     let (mut slots, mut names): (Vec<Vec<usize>>, Vec<String>) = kept.into_iter().unzip();
     slots.push(all);
     names.push(ALL.to_string());
-    (slots, names, left_out)
+    Columns {
+        slots,
+        names,
+        left_out,
+    }
+}
+
+/// The report's columns, resolved once: every table is laid out over them.
+struct Columns {
+    /// Per column, the count slots added together; All last.
+    slots: Vec<Vec<usize>>,
+    /// The name shown for each column; "All" last.
+    names: Vec<String>,
+    /// Responses in residual groups too small to show, left out everywhere.
+    left_out: u64,
+}
+
+impl Columns {
+    /// The index of All.
+    fn all(&self) -> usize {
+        self.slots.len() - 1
+    }
+}
+
+/// The published figures, read as the report shows them.
+struct Figures<'a> {
+    published: &'a Published,
+    policy: &'a Policy,
+}
+
+impl Figures<'_> {
+    fn shown(&self, i: usize) -> bool {
+        self.published.shown(i)
+    }
+
+    /// A figure as published: its (rounded) value, or None when hidden.
+    fn figure(&self, i: usize) -> Option<u64> {
+        self.shown(i)
+            .then(|| self.policy.publish(self.published.value(i)))
+    }
+
+    /// The percentage of figure `count` in figure `base`, when both are shown.
+    fn percent(&self, count: usize, base: usize) -> Option<f64> {
+        let v = |i| self.published.value(i);
+        (self.shown(count) && self.shown(base))
+            .then(|| percent(v(count), v(base), self.policy))
+            .flatten()
+    }
 }
 
 /// Data-quality notes that would give away hidden figures (the size of a
@@ -187,45 +226,23 @@ pub fn analyse(
     inputs: Vec<InputInfo>,
     policy: Policy,
 ) -> Result<Summary> {
-    let c: Counts = counts::count(template, &coded)?;
-    let all_slot = coded.group_names.len();
-    if policy.suppressing() && c.responses[all_slot] < u64::from(policy.min_cell) {
+    let plans = IndicatorPlan::resolve(template);
+    let c: Counts = counts::count(template, &coded, &plans)?;
+    let everyone = c.responses[coded.group_names.len()];
+    if policy.suppressing() && everyone < u64::from(policy.min_cell) {
         anyhow::bail!(
             "only {} analysed: fewer than --min-cell {}, so every figure would be hidden and there is nothing to \
              publish. For a look inside the organisation, run with --min-cell 0 (the report is then marked not for \
              publication).",
-            crate::text::plural(c.responses[all_slot], "response was", "responses were"),
+            crate::text::plural(everyone, "response was", "responses were"),
             policy.min_cell
         );
     }
-    let (cols, names, left_out) = columns(template, &coded, &c, &policy);
-    let all = cols.len() - 1;
-
+    let cols = columns(template, &coded, &c, &policy);
     let qs: Vec<&Question> = template.analysed_questions().collect();
-    let plans: Vec<IndicatorPlan> = template
-        .indicators
-        .iter()
-        .map(|ind| {
-            let qi = qs
-                .iter()
-                .position(|q| q.id == ind.question)
-                .expect("validated");
-            let excluded = qs[qi].option_indices(&ind.base_excludes);
-            let mut counted = qs[qi].option_indices(&ind.counts);
-            if qs[qi].kind != Kind::Multi {
-                // One answer each: an excluded answer is never counted.
-                counted.retain(|o| !excluded.contains(o));
-            }
-            IndicatorPlan {
-                question: qi,
-                counted,
-                excluded,
-            }
-        })
-        .collect();
-    let pub_: Published = publish(
+    let published: Published = publish(
         &c.responses,
-        &cols,
+        &cols.slots,
         &qs.iter()
             .zip(&c.questions)
             .map(|(q, qc)| QuestionInput {
@@ -249,44 +266,109 @@ pub fn analyse(
         }),
         &policy,
     );
-    // A figure as published: its (rounded) value, or None when hidden.
-    let figure = |i: usize| pub_.shown(i).then(|| policy.publish(pub_.value(i)));
+    let figs = Figures {
+        published: &published,
+        policy: &policy,
+    };
+    let mut data_quality = safe_notes(&coded.notes, &policy);
+    if cols.left_out > 0 {
+        data_quality.push(DataQuality {
+            kind: NoteKind::ResidualGroupLeftOut,
+            message: format!(
+                "{} no usable {} (blank or not recognised): too few to show as a group of their own, so they \
+                 are left out of every figure, All included.",
+                crate::text::plural(cols.left_out, "response gave", "responses gave"),
+                crate::text::lower_first(&template.group.label)
+            ),
+            count: Some(cols.left_out),
+        });
+    }
+    Ok(Summary {
+        schema: SCHEMA.into(),
+        title: template.title.clone(),
+        generated_by: format!("survey-lens {}", env!("CARGO_PKG_VERSION")),
+        population: template.population.clone(),
+        group_label: template.group.label.clone(),
+        min_cell: policy.min_cell,
+        disclosure: disclosure(&policy),
+        responses: responses(&inputs, &coded, everyone, &cols, &figs),
+        inputs,
+        groups: cols.names[..cols.all()].to_vec(),
+        sections: template
+            .sections
+            .iter()
+            .map(|s| SectionInfo {
+                id: s.id.clone(),
+                title: s.title.clone(),
+                intro: s.intro.clone(),
+            })
+            .collect(),
+        questions: questions(&qs, &coded, &cols, &figs),
+        indicators: indicators(template, &cols, &figs),
+        data_quality,
+        wave: coded.quarter.clone(),
+        change: None,
+    })
+}
 
-    let by_group = names
-        .iter()
-        .enumerate()
-        .map(|(j, g)| GroupCount {
-            group: g.clone(),
-            responses: figure(pub_.responses[j]),
-            suppressed: !pub_.shown(pub_.responses[j]),
-            suppression: None,
-        })
-        .collect();
+/// How many were read, left out and analysed, and each column's size.
+fn responses(
+    inputs: &[InputInfo],
+    coded: &Coded,
+    everyone: u64,
+    cols: &Columns,
+    figs: &Figures,
+) -> Responses {
+    let published = &figs.published;
+    Responses {
+        read: inputs.iter().map(|i| i.rows).sum(),
+        duplicates_removed: coded.duplicates_removed,
+        incomplete_excluded: inputs.iter().map(|i| i.incomplete_excluded).sum(),
+        screened_excluded: inputs.iter().map(|i| i.screened_excluded).sum(),
+        analysed: everyone - cols.left_out,
+        by_group: cols
+            .names
+            .iter()
+            .enumerate()
+            .map(|(j, g)| GroupCount {
+                group: g.clone(),
+                responses: figs.figure(published.responses[j]),
+                suppressed: !figs.shown(published.responses[j]),
+                suppression: None,
+            })
+            .collect(),
+    }
+}
 
-    let questions = qs
-        .iter()
-        .zip(&pub_.questions)
+/// Every analysed question's table: its base per column and a cell per
+/// column and option.
+fn questions(
+    qs: &[&Question],
+    coded: &Coded,
+    cols: &Columns,
+    figs: &Figures,
+) -> Vec<QuestionSummary> {
+    qs.iter()
+        .zip(&figs.published.questions)
         .enumerate()
         .map(|(qi, (q, qf))| {
-            let answered: IndexMap<String, Option<u64>> = names
+            let answered: IndexMap<String, Option<u64>> = cols
+                .names
                 .iter()
                 .enumerate()
-                .map(|(j, g)| (g.clone(), figure(qf.base[j])))
+                .map(|(j, g)| (g.clone(), figs.figure(qf.base[j])))
                 .collect();
             let mut cells = Vec::new();
-            for (j, g) in names.iter().enumerate() {
+            for (j, g) in cols.names.iter().enumerate() {
                 for (oi, opt) in q.options.iter().enumerate().take(qf.cells.len()) {
                     let (ci, bi) = (qf.cells[oi][j], qf.base[j]);
-                    let both = pub_.shown(ci) && pub_.shown(bi);
                     cells.push(Cell {
                         group: g.clone(),
                         option: opt.clone(),
-                        count: figure(ci),
-                        base: figure(bi),
-                        percent: both
-                            .then(|| percent(pub_.value(ci), pub_.value(bi), &policy))
-                            .flatten(),
-                        suppressed: !pub_.shown(ci),
+                        count: figs.figure(ci),
+                        base: figs.figure(bi),
+                        percent: figs.percent(ci, bi),
+                        suppressed: !figs.shown(ci),
                         suppression: None,
                     });
                 }
@@ -297,52 +379,36 @@ pub fn analyse(
                 kind: q.kind,
                 section: q.section.clone(),
                 options: q.options.clone(),
-                quotes: pick_quotes(
-                    &coded,
-                    qi,
-                    &cols,
-                    &names,
-                    &pub_,
-                    qf.base.as_slice(),
-                    &policy,
-                ),
+                quotes: pick_quotes(coded, qi, cols, figs, qf.base.as_slice()),
                 answered,
                 cells,
             }
         })
-        .collect();
+        .collect()
+}
 
-    let indicators = template
+/// Every indicator per column, with its interval and its verdict against All.
+fn indicators(template: &Template, cols: &Columns, figs: &Figures) -> Vec<IndicatorSummary> {
+    let (published, policy, all) = (figs.published, figs.policy, cols.all());
+    template
         .indicators
         .iter()
-        .zip(&pub_.indicators)
+        .zip(&published.indicators)
         .map(|(ind, inf)| {
-            let shown = |j: usize| pub_.shown(inf.count[j]) && pub_.shown(inf.base[j]);
-            let rate = |j: usize| {
-                let (n, b) = (
-                    policy.publish(pub_.value(inf.count[j])),
-                    policy.publish(pub_.value(inf.base[j])),
-                );
-                (n.min(b), b)
-            };
-            let all_pct = shown(all)
-                .then(|| {
-                    percent(
-                        pub_.value(inf.count[all]),
-                        pub_.value(inf.base[all]),
-                        &policy,
-                    )
-                })
-                .flatten();
-            let cells = names
+            let all_pct = figs.percent(inf.count[all], inf.base[all]);
+            let cells = cols
+                .names
                 .iter()
                 .enumerate()
                 .map(|(j, name)| {
-                    let ci = shown(j)
+                    let pct = figs.percent(inf.count[j], inf.base[j]);
+                    let shown = figs.shown(inf.count[j]) && figs.shown(inf.base[j]);
+                    let ci = shown
                         .then(|| {
-                            let (n, b) = rate(j);
-                            wilson(n, b, Z95)
-                                .map(|(l, h)| [tidy(100.0 * l, &policy), tidy(100.0 * h, &policy)])
+                            let n = policy.publish(published.value(inf.count[j]));
+                            let b = policy.publish(published.value(inf.base[j]));
+                            wilson(n.min(b), b, Z95)
+                                .map(|(l, h)| [tidy(100.0 * l, policy), tidy(100.0 * h, policy)])
                         })
                         .flatten();
                     let vs_all = match (j == all, ci, all_pct) {
@@ -351,16 +417,12 @@ pub fn analyse(
                     };
                     IndicatorCell {
                         group: name.clone(),
-                        count: figure(inf.count[j]),
-                        base: figure(inf.base[j]),
-                        percent: shown(j)
-                            .then(|| {
-                                percent(pub_.value(inf.count[j]), pub_.value(inf.base[j]), &policy)
-                            })
-                            .flatten(),
+                        count: figs.figure(inf.count[j]),
+                        base: figs.figure(inf.base[j]),
+                        percent: pct,
                         ci95: ci,
                         vs_all,
-                        suppressed: !shown(j),
+                        suppressed: !shown,
                         suppression: None,
                     }
                 })
@@ -374,58 +436,7 @@ pub fn analyse(
                 cells,
             }
         })
-        .collect();
-
-    let read = inputs.iter().map(|i| i.rows).sum();
-    let incomplete_excluded = inputs.iter().map(|i| i.incomplete_excluded).sum();
-    let screened_excluded = inputs.iter().map(|i| i.screened_excluded).sum();
-    let analysed = c.responses[all_slot] - left_out;
-    let mut data_quality = safe_notes(&coded.notes, &policy);
-    if left_out > 0 {
-        data_quality.push(DataQuality {
-            kind: NoteKind::ResidualGroupLeftOut,
-            message: format!(
-                "{} no usable {} (blank or not recognised): too few to show as a group of their own, so they \
-                 are left out of every figure, All included.",
-                crate::text::plural(left_out, "response gave", "responses gave"),
-                crate::text::lower_first(&template.group.label)
-            ),
-            count: Some(left_out),
-        });
-    }
-    Ok(Summary {
-        schema: SCHEMA.into(),
-        title: template.title.clone(),
-        generated_by: format!("survey-lens {}", env!("CARGO_PKG_VERSION")),
-        population: template.population.clone(),
-        group_label: template.group.label.clone(),
-        min_cell: policy.min_cell,
-        disclosure: disclosure(&policy),
-        inputs,
-        responses: Responses {
-            read,
-            duplicates_removed: coded.duplicates_removed,
-            incomplete_excluded,
-            screened_excluded,
-            analysed,
-            by_group,
-        },
-        groups: names[..all].to_vec(),
-        sections: template
-            .sections
-            .iter()
-            .map(|s| SectionInfo {
-                id: s.id.clone(),
-                title: s.title.clone(),
-                intro: s.intro.clone(),
-            })
-            .collect(),
-        questions,
-        indicators,
-        data_quality,
-        wave: coded.quarter.clone(),
-        change: None,
-    })
+        .collect()
 }
 
 /// Redacted quotes for text question `qi`, only from groups whose number of
@@ -434,12 +445,11 @@ pub fn analyse(
 fn pick_quotes(
     coded: &Coded,
     qi: usize,
-    cols: &[Vec<usize>],
-    names: &[String],
-    pub_: &Published,
+    cols: &Columns,
+    figs: &Figures,
     answered: &[usize],
-    policy: &Policy,
 ) -> Vec<Quote> {
+    let (pub_, policy, names) = (figs.published, figs.policy, &cols.names);
     let Some(texts) = coded
         .texts
         .get(qi)
@@ -447,9 +457,9 @@ fn pick_quotes(
     else {
         return vec![];
     };
-    let all = cols.len() - 1;
+    let all = cols.all();
     let publishable = |code: u32| -> Option<usize> {
-        let j = cols[..all]
+        let j = cols.slots[..all]
             .iter()
             .position(|c| c.contains(&(code as usize)))?;
         let ok = pub_.shown(pub_.responses[j])

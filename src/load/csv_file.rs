@@ -15,27 +15,9 @@ use csv::{ByteRecord, StringRecord};
 use encoding_rs::WINDOWS_1252;
 use sha2::{Digest, Sha256};
 
+use super::digest::{Hashing, hex};
 use super::sniff::{Encoding, delimiter};
-use super::{Described, RowNo, Rows, Sink, feed, file_name, hex, info};
-use crate::summary::InputInfo;
-
-/// Passes bytes through while feeding them to SHA-256, so provenance costs no
-/// second read of the file.
-struct Hashing<'h, R> {
-    inner: R,
-    /// None when the caller hashes the file on another thread.
-    hasher: Option<&'h mut Sha256>,
-}
-
-impl<R: Read> Read for Hashing<'_, R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        if let Some(h) = self.hasher.as_mut() {
-            h.update(&buf[..n]);
-        }
-        Ok(n)
-    }
-}
+use super::{Described, RowNo, Rows};
 
 /// Rows per message to the coder: few enough that a batch is still in cache
 /// when the other core codes it (at 1M rows, 128 beat 64, 256, 512 and 2,048).
@@ -43,16 +25,17 @@ const BATCH: usize = 128;
 
 type Batch = Vec<(RowNo, StringRecord)>;
 
-pub(super) fn read(
+/// Reads a CSV and lends its rows to `take`, which consumes them all (or
+/// stops on an error). Returns what `take` returned, what the file is, and
+/// its SHA-256 when `hash` asks for it here.
+pub(super) fn read<T>(
     path: &Path,
     file: impl Read + Send,
     head: Vec<u8>,
     enc: Encoding,
-    sink: &mut dyn Sink,
     hash: bool,
-    header_rows: Option<usize>,
-) -> Result<InputInfo> {
-    let name = file_name(path);
+    take: impl FnOnce(&mut dyn Rows) -> Result<T>,
+) -> Result<(T, Described, Option<String>)> {
     let first_line: String = match enc {
         Encoding::Utf16Le => encoding_rs::UTF_16LE.decode(&head).0.into_owned(),
         Encoding::Utf16Be => encoding_rs::UTF_16BE.decode(&head).0.into_owned(),
@@ -69,7 +52,7 @@ pub(super) fn read(
     let (tx, rx) = mpsc::sync_channel::<Result<Batch>>(8);
     let (back_tx, back_rx) = mpsc::channel::<Batch>();
     let used_1252_ref = &used_1252;
-    let (layout, rows, left, digest) = std::thread::scope(|scope| {
+    let (taken, digest) = std::thread::scope(|scope| {
         let parser = scope.spawn(move || -> Result<Option<String>> {
             let used_1252 = used_1252_ref;
             let mut hasher = Sha256::new();
@@ -154,32 +137,25 @@ pub(super) fn read(
             batch: Vec::new(),
             pos: 0,
         };
-        let fed = feed(path, &name, &mut received, sink, header_rows);
+        let taken = take(&mut received);
         drop(received);
         let digest = parser
             .join()
             .map_err(|_| anyhow::anyhow!("reading {} failed", path.display()))?;
-        let (layout, rows, left) = fed?;
-        Ok::<_, anyhow::Error>((layout, rows, left, digest?))
+        Ok::<_, anyhow::Error>((taken?, digest?))
     })?;
     let encoding = if used_1252.load(Ordering::Relaxed) {
         Encoding::Windows1252
     } else {
         enc
     };
-    Ok(info(
-        &name,
-        digest.unwrap_or_default(),
-        &layout,
-        rows,
-        left,
-        Described {
-            container: "csv",
-            encoding: Some(encoding.label().to_string()),
-            delimiter: Some(delim as char),
-            sheet: None,
-        },
-    ))
+    let described = Described {
+        container: "csv",
+        encoding: Some(encoding.label().to_string()),
+        delimiter: Some(delim as char),
+        sheet: None,
+    };
+    Ok((taken, described, digest))
 }
 
 /// The coder's end of the parser's channel.

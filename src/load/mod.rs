@@ -6,6 +6,7 @@
 //! encodings and platform shapes stay inside this module.
 
 mod csv_file;
+mod digest;
 pub mod layout;
 pub mod sniff;
 mod xlsx;
@@ -16,10 +17,11 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use csv::StringRecord;
-use sha2::{Digest, Sha256};
 
 use crate::progress::Progress;
 use crate::summary::InputInfo;
+use crate::text::column_name;
+use digest::sha256_of;
 use layout::Layout;
 pub use layout::SAMPLE_ROWS;
 use sniff::{HEAD_LEN, Kind, sniff};
@@ -144,7 +146,10 @@ fn read_source<R: Read + Seek + Send>(
             path.display()
         );
     }
-    match sniff(&head).map_err(|what| anyhow::anyhow!("{} is {what}", path.display()))? {
+    let name = file_name(path);
+    let take = |rows: &mut dyn Rows| feed(path, &name, rows, sink, opts.header_rows);
+    let kind = sniff(&head).map_err(|what| anyhow::anyhow!("{} is {what}", path.display()))?;
+    let ((layout, rows, left), described, sha256) = match kind {
         Kind::Zip => {
             src.seek(SeekFrom::Start(0))?;
             let sha256 = if hash {
@@ -155,11 +160,11 @@ fn read_source<R: Read + Seek + Send>(
             src.seek(SeekFrom::Start(0))?;
             let size = src.seek(SeekFrom::End(0))?;
             src.seek(SeekFrom::Start(0))?;
-            let info = xlsx::read(path, src, opts, sha256, sink)?;
+            let (fed, described) = xlsx::read(path, src, opts.sheet.as_deref(), take)?;
             // How far into the compressed sheet a row lies is unknown: the
             // workbook counts as read when its last row is.
             opts.progress.advance(size);
-            Ok(info)
+            (fed, described, sha256)
         }
         Kind::Text(enc) => {
             opts.progress.advance(head.len() as u64);
@@ -167,9 +172,11 @@ fn read_source<R: Read + Seek + Send>(
                 inner: src,
                 progress: opts.progress.clone(),
             };
-            csv_file::read(path, counted, head, enc, sink, hash, opts.header_rows)
+            let (fed, described, digest) = csv_file::read(path, counted, head, enc, hash, take)?;
+            (fed, described, digest.unwrap_or_default())
         }
-    }
+    };
+    Ok(info(&name, sha256, &layout, rows, left, described))
 }
 
 /// Tells the progress bar about every read. Reads are about a megabyte each,
@@ -191,23 +198,6 @@ fn read_head(src: &mut impl Read) -> io::Result<Vec<u8>> {
     let mut head = Vec::with_capacity(HEAD_LEN);
     src.take(HEAD_LEN as u64).read_to_end(&mut head)?;
     Ok(head)
-}
-
-fn sha256_of(f: &mut impl Read) -> Result<String> {
-    let mut h = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
-    loop {
-        let n = f.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        h.update(&buf[..n]);
-    }
-    Ok(hex(h))
-}
-
-fn hex(h: Sha256) -> String {
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn is_blank(r: &StringRecord) -> bool {
@@ -336,18 +326,6 @@ fn doubtful_message(
     )
 }
 
-/// "A", "Z", "AA", "XFD" for a 0-based spreadsheet column.
-fn column_name(col: u32) -> String {
-    let mut n = col + 1;
-    let mut name = Vec::new();
-    while n > 0 {
-        name.push(b'A' + ((n - 1) % 26) as u8);
-        n = (n - 1) / 26;
-    }
-    name.reverse();
-    String::from_utf8(name).expect("ASCII letters")
-}
-
 fn info(
     name: &str,
     sha256: String,
@@ -449,18 +427,9 @@ mod tests {
         assert_eq!(info.rows, want.len() as u64);
         assert_eq!(info.encoding.as_deref(), Some("Windows-1252"));
         // The digest covers the whole file, read on another thread.
-        let mut h = Sha256::new();
-        h.update(&bytes);
-        assert_eq!(info.sha256, hex(h));
-    }
-
-    #[test]
-    fn columns_are_named_as_spreadsheets_name_them() {
-        let names: Vec<String> = [0, 25, 26, 51, 52, 701, 702, 16_383]
-            .into_iter()
-            .map(column_name)
-            .collect();
-        assert_eq!(names, ["A", "Z", "AA", "AZ", "BA", "ZZ", "AAA", "XFD"]);
+        let mut h = <sha2::Sha256 as sha2::Digest>::new();
+        sha2::Digest::update(&mut h, &bytes);
+        assert_eq!(info.sha256, digest::hex(h));
     }
 
     #[test]

@@ -8,18 +8,19 @@ use anyhow::{Result, bail};
 use calamine::{Cell, DataRef, Reader, Xlsx, XlsxCellReader, XlsxError};
 use csv::StringRecord;
 
-use super::{Described, Options, RowNo, Rows, Sink, column_name, feed, file_name, info};
+use super::{Described, RowNo, Rows};
 use crate::dates::excel_serial_to_iso;
-use crate::summary::InputInfo;
+use crate::text::column_name;
 
-pub(super) fn read<R: Read + Seek>(
+/// Reads the data sheet of a workbook (`chosen`, or the first with a header
+/// row) and lends its rows to `take`. Returns what `take` returned and what
+/// the file is.
+pub(super) fn read<R: Read + Seek, T>(
     path: &Path,
     src: R,
-    opts: &Options,
-    sha256: String,
-    sink: &mut dyn Sink,
-) -> Result<InputInfo> {
-    let name = file_name(path);
+    chosen: Option<&str>,
+    take: impl FnOnce(&mut dyn Rows) -> Result<T>,
+) -> Result<(T, Described)> {
     let mut wb: Xlsx<_> = Xlsx::new(BufReader::new(src)).map_err(|e| {
         anyhow::anyhow!(
             "{} is a zip archive but not a readable Excel workbook ({e}). \
@@ -28,7 +29,7 @@ pub(super) fn read<R: Read + Seek>(
         )
     })?;
     let names = wb.sheet_names();
-    let wanted: Vec<String> = match &opts.sheet {
+    let wanted: Vec<String> = match chosen {
         Some(s) => match names.iter().find(|n| n.eq_ignore_ascii_case(s.trim())) {
             Some(n) => vec![n.clone()],
             None => bail!(
@@ -39,6 +40,7 @@ pub(super) fn read<R: Read + Seek>(
         },
         None => names.clone(),
     };
+    let mut take = Some(take);
     for sheet in &wanted {
         let mut rows = SheetRows {
             cells: wb
@@ -58,23 +60,18 @@ pub(super) fn read<R: Read + Seek>(
         let has_header = rows
             .first_non_blank()?
             .is_some_and(|r| r.iter().filter(|c| !c.trim().is_empty()).count() >= 2);
-        if !has_header && opts.sheet.is_none() {
+        if !has_header && chosen.is_none() {
             continue;
         }
-        let (layout, n, left) = feed(path, &name, &mut rows, sink, opts.header_rows)?;
-        return Ok(info(
-            &name,
-            sha256,
-            &layout,
-            n,
-            left,
-            Described {
-                container: "xlsx",
-                encoding: None,
-                delimiter: None,
-                sheet: Some(sheet.clone()),
-            },
-        ));
+        let take = take.take().expect("only the chosen sheet is taken");
+        let taken = take(&mut rows)?;
+        let described = Described {
+            container: "xlsx",
+            encoding: None,
+            delimiter: None,
+            sheet: Some(sheet.clone()),
+        };
+        return Ok((taken, described));
     }
     bail!(
         "{} has no sheet with a header row (sheets: {}). Use --sheet NAME to choose one",
