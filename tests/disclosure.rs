@@ -176,7 +176,7 @@ fn the_attacker_uses_a_percentage_beside_a_hidden_count() {
 #[test]
 fn no_hidden_figure_can_be_narrowed_down() {
     let dir = tempfile::tempdir().unwrap();
-    // Eighteen independent attacks, on every core: this is the suite's
+    // Up to eighteen independent attacks, on every core: this is the suite's
     // longest test.
     let inputs: Vec<(u32, PathBuf)> = [(30, 1), (60, 2), (120, 3), (240, 4), (600, 5), (250, 2026)]
         .into_iter()
@@ -191,9 +191,20 @@ fn no_hidden_figure_can_be_narrowed_down() {
         &["--min-cell", "10"],
         &["--min-cell", "5", "--round", "5"],
     ];
+    // Every input under every setting under CI; elsewhere each input under
+    // one setting, the settings taken in turn, so every input and every
+    // setting is still attacked (6 attacks, not 18).
+    let full = under_ci();
     let jobs: Vec<(u32, &PathBuf, &[&str])> = inputs
         .iter()
-        .flat_map(|(rows, input)| settings.iter().map(move |args| (*rows, input, *args)))
+        .enumerate()
+        .flat_map(|(i, (rows, input))| {
+            settings
+                .iter()
+                .enumerate()
+                .filter(move |(k, _)| full || *k == i % settings.len())
+                .map(move |(_, args)| (*rows, input, *args))
+        })
         .collect();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let results: Vec<(usize, Vec<String>)> = std::thread::scope(|scope| {
@@ -222,7 +233,7 @@ fn no_hidden_figure_can_be_narrowed_down() {
     let failures: Vec<String> = results.into_iter().flat_map(|r| r.1).collect();
     println!("hidden figures attacked: {checked}");
     assert!(
-        checked > 500,
+        checked > if full { 500 } else { 150 },
         "the inputs must exercise suppression ({checked})"
     );
     assert!(

@@ -7,6 +7,14 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use serde_json::Value;
 
+/// Whether the slow tests run: under CI (`.ci/run` sets `CI`), always; on a
+/// developer's machine only when asked (`CI=1 cargo test --release`), so the
+/// everyday suite stays under a minute.
+#[allow(dead_code)]
+pub fn under_ci() -> bool {
+    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "0" && v != "false")
+}
+
 pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
