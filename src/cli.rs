@@ -216,15 +216,3 @@ pub struct TemplateArgs {
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
 }
-
-/// `--min-cell` as the analysis takes it. Parsed here rather than by clap so
-/// that a negative or huge value is a plain error (exit 1) that says what is
-/// allowed, not a usage error.
-pub fn min_cell(n: i64) -> anyhow::Result<u32> {
-    match u32::try_from(n) {
-        Ok(v) if v <= 1000 => Ok(v),
-        _ => anyhow::bail!(
-            "--min-cell: expected a whole number from 0 to 1000 (5 is usual; 0 or 1 turns suppression off), found {n}"
-        ),
-    }
-}

@@ -33,11 +33,7 @@ pub struct Plan {
 
 impl Plan {
     pub fn resolve(args: ReportArgs) -> Result<Plan> {
-        let policy = analysis::Policy {
-            min_cell: crate::cli::min_cell(args.min_cell)?,
-            round: args.round,
-            quotes: args.quotes,
-        };
+        let policy = analysis::Policy::new(args.min_cell, args.round, args.quotes)?;
         let template = Template::load(args.config.as_deref())?;
         let out = args.out.unwrap_or_else(|| default_out(&args.inputs[0]));
         Ok(Plan {

@@ -24,11 +24,7 @@ fn wave(path: &Path, args: &CompareArgs) -> Result<Summary> {
     }
     let template = Template::load(args.config.as_deref())?;
     crate::budget::check(&[PathBuf::from(path)], &template, false, None)?;
-    let policy = analysis::Policy {
-        min_cell: crate::cli::min_cell(args.min_cell)?,
-        round: None,
-        quotes: 0,
-    };
+    let policy = analysis::Policy::new(args.min_cell, None, 0)?;
     crate::pipeline::summarise(
         &template,
         &[PathBuf::from(path)],

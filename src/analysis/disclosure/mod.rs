@@ -27,6 +27,24 @@ pub struct Policy {
 }
 
 impl Policy {
+    /// The policy the command line asks for. `--min-cell` is checked here
+    /// rather than by clap so that a negative or huge value is a plain error
+    /// (exit 1) that says what is allowed, not a usage error; every command
+    /// that analyses builds its policy here, so they all check it one way.
+    pub fn new(min_cell: i64, round: Option<u32>, quotes: usize) -> anyhow::Result<Policy> {
+        let min_cell = match u32::try_from(min_cell) {
+            Ok(v) if v <= 1000 => v,
+            _ => anyhow::bail!(
+                "--min-cell: expected a whole number from 0 to 1000 (5 is usual; 0 or 1 turns suppression off), found {min_cell}"
+            ),
+        };
+        Ok(Policy {
+            min_cell,
+            round,
+            quotes,
+        })
+    }
+
     pub fn small(&self, n: u64) -> bool {
         self.min_cell > 1 && n >= 1 && n < u64::from(self.min_cell)
     }
