@@ -388,7 +388,27 @@ fn terminal_table_shows_every_group_and_flags() {
     }
     assert!(stdout.lines().all(|l| l.chars().count() <= 120), "{stdout}");
     let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
-    assert!(stderr.contains("written to"), "{stderr}");
+    let last = stderr.lines().last().unwrap_or_default();
+    assert!(
+        last.contains("Report for 250 responses, wave 2026 Q3 written to")
+            && last.ends_with(&format!("open {}", out.join("report.html").display())),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("Not for publication"), "{stderr}");
+    let open = bin()
+        .arg("report")
+        .arg(sample())
+        .arg("--out")
+        .arg(dir.path().join("open"))
+        .args(["--min-cell", "0", "--format", "json"])
+        .assert()
+        .success();
+    let stderr = String::from_utf8(open.get_output().stderr.clone()).unwrap();
+    assert!(
+        stderr.contains("warning: Not for publication: small numbers not suppressed"),
+        "{stderr}"
+    );
+    assert!(stderr.trim_end().ends_with("summary.json"), "{stderr}");
 
     let quiet = bin()
         .arg("report")

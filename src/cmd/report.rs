@@ -44,13 +44,40 @@ pub fn run(args: ReportArgs) -> Result<()> {
             render::terminal::headline(&summary, render::terminal::width(tty), color).as_bytes(),
         )?;
         lock.flush()?;
-        eprintln!(
-            "Report for {} responses written to {}",
-            summary.responses.analysed,
-            plan.out.display()
-        );
+        if !plan.policy.suppressing() {
+            eprintln!("warning: {}", analysis::NOT_FOR_PUBLICATION);
+        }
+        eprintln!("{}", last_line(&summary, &plan));
     }
     Ok(())
+}
+
+/// What a user needs last: how many responses, which wave, and the file to
+/// open (report.html when it was written), so the path can be clicked or
+/// copied from the end of the output.
+fn last_line(s: &crate::summary::Summary, plan: &pipeline::Plan) -> String {
+    use crate::cli::Format;
+    let wave = s
+        .wave
+        .as_deref()
+        .map(|w| format!(", wave {w}"))
+        .unwrap_or_default();
+    let has = |f: Format| plan.formats.contains(&f);
+    let open = [
+        (Format::Html, "report.html"),
+        (Format::Md, "report.md"),
+        (Format::Json, "summary.json"),
+        (Format::Csv, "tables"),
+    ]
+    .into_iter()
+    .find(|(f, _)| has(*f))
+    .map_or("charts", |(_, name)| name);
+    let place = plan.out.join(open).display().to_string();
+    format!(
+        "Report for {}{wave} written to {}: open {place}",
+        crate::text::plural(s.responses.analysed, "response", "responses"),
+        plan.out.display(),
+    )
 }
 
 /// Colour only on a terminal, and never when `NO_COLOR` is set to anything

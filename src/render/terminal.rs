@@ -68,10 +68,16 @@ pub fn headline(s: &Summary, width: u16, color: bool) -> String {
     out
 }
 
-/// The terminal's width when printing to one; otherwise `COLUMNS` or 120, so
-/// piped and tested output does not depend on the machine.
+/// The terminal's width when printing to one that knows its size; otherwise
+/// `COLUMNS` or 120, so piped and tested output does not depend on the
+/// machine. A terminal that reports a width of 0 (a serial console, some CI
+/// runners) counts as not knowing it: squeezing every column to one
+/// character would be useless.
 pub fn width(is_tty: bool) -> u16 {
-    if is_tty && let Some(w) = comfy_table::Table::new().width() {
+    if is_tty
+        && let Some(w) = comfy_table::Table::new().width()
+        && w >= 20
+    {
         return w;
     }
     std::env::var("COLUMNS")
