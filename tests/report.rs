@@ -526,3 +526,34 @@ fn every_verdict_names_the_same_groups() {
     in_alt.sort();
     assert_eq!(in_alt, flagged, "indicator chart alt text: {alt}");
 }
+
+/// In an 80-column terminal the headline is compact: numbered indicators
+/// with the key below, no line wider than 80 and no word broken.
+#[test]
+fn headline_fits_eighty_columns_without_breaking_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    let assert = bin()
+        .env("COLUMNS", "80")
+        .arg("report")
+        .arg(sample())
+        .args(["--format", "json", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    assert!(stdout.lines().all(|l| l.chars().count() <= 80), "{stdout}");
+    let s = read_json(&out.join("summary.json"));
+    let groups = group_names(&s);
+    for g in groups.iter().map(String::as_str).chain(["All"]) {
+        assert!(
+            stdout.lines().any(|l| l.trim_start().starts_with(g)),
+            "{g} is not whole on a line:\n{stdout}"
+        );
+    }
+    for (i, ind) in s["indicators"].as_array().unwrap().iter().enumerate() {
+        let key = format!("{}: {}", i + 1, ind["label"].as_str().unwrap());
+        assert!(stdout.contains(&key), "{key} missing:\n{stdout}");
+    }
+    assert!(stdout.lines().count() < 30, "{stdout}");
+}

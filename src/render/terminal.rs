@@ -27,6 +27,9 @@ pub fn table(width: u16) -> Table {
 /// `color` adds red and cyan to flagged cells; the caller decides (only on a
 /// terminal, and never when `NO_COLOR` is set).
 pub fn headline(s: &Summary, width: u16, color: bool) -> String {
+    if !fits_whole_words(s, width) {
+        return compact_headline(s, width, color);
+    }
     let mut t = table(width);
     if color {
         t.enforce_styling();
@@ -44,15 +47,8 @@ pub fn headline(s: &Summary, width: u16, color: bool) -> String {
                     Some(f) => format!("{} {}", indicator_text(c), f.as_str()),
                 },
             };
-            let mut cell = Cell::new(text).set_alignment(CellAlignment::Right);
-            if color {
-                cell = match ind.cell(g).and_then(flag) {
-                    Some(Verdict::Worse) => cell.fg(Color::Red).add_attribute(Attribute::Bold),
-                    Some(Verdict::Better) => cell.fg(Color::Cyan).add_attribute(Attribute::Bold),
-                    Some(Verdict::Similar) | None => cell,
-                };
-            }
-            row.push(cell);
+            let cell = Cell::new(text).set_alignment(CellAlignment::Right);
+            row.push(verdict_cell(cell, ind.cell(g).and_then(flag), color));
         }
         t.add_row(row);
     }
@@ -64,6 +60,135 @@ pub fn headline(s: &Summary, width: u16, color: bool) -> String {
             "\n{CONFIDENTIAL}: {CONFIDENTIAL_MEANS}.\n{NOT_APPLICABLE}: {NOT_APPLICABLE_MEANS}."
         ));
     }
+    out.push('\n');
+    out
+}
+
+/// A headline cell in red (worse) or cyan (better) when colour is on.
+fn verdict_cell(cell: Cell, verdict: Option<Verdict>, color: bool) -> Cell {
+    if !color {
+        return cell;
+    }
+    match verdict {
+        Some(Verdict::Worse) => cell.fg(Color::Red).add_attribute(Attribute::Bold),
+        Some(Verdict::Better) => cell.fg(Color::Cyan).add_attribute(Attribute::Bold),
+        Some(Verdict::Similar) | None => cell,
+    }
+}
+
+/// Whether the wide headline table fits in `width` without breaking a word:
+/// every column at least as wide as its longest word, plus its border and
+/// padding (3 characters), and the closing border.
+fn fits_whole_words(s: &Summary, width: u16) -> bool {
+    let longest = |t: &str| {
+        t.split_whitespace()
+            .map(|w| w.chars().count())
+            .max()
+            .unwrap_or(0)
+    };
+    let group_col = s
+        .groups_and_all()
+        .map(longest)
+        .chain([longest(&s.group_label)])
+        .max()
+        .unwrap_or(0);
+    let indicator_cols: usize = s
+        .indicators
+        .iter()
+        .map(|ind| {
+            s.groups_and_all()
+                .filter_map(|g| ind.cell(g))
+                .map(|c| longest(&indicator_text(c)).max(flag(c).map_or(0, |f| f.as_str().len())))
+                .chain([longest(&ind.label)])
+                .max()
+                .unwrap_or(0)
+        })
+        .map(|w| w + 3)
+        .sum();
+    // Strictly less: the closing border takes one more character.
+    group_col + 3 + indicator_cols < usize::from(width)
+}
+
+/// The headline for a narrow terminal: indicators numbered, with the key
+/// below; each cell the percentage and a one-character mark, so no word is
+/// broken across lines (an 80-column terminal holds nine indicators).
+fn compact_headline(s: &Summary, width: u16, color: bool) -> String {
+    let mut t = Table::new();
+    t.load_style(comfy_table::presets::NOTHING)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(width);
+    if color {
+        t.enforce_styling();
+    }
+    let mut header = vec![Cell::new(&s.group_label)];
+    header
+        .extend((1..=s.indicators.len()).map(|i| Cell::new(i).set_alignment(CellAlignment::Right)));
+    t.set_header(header);
+    for g in s.groups_and_all() {
+        let mut row = vec![Cell::new(g)];
+        for ind in &s.indicators {
+            let c = ind.cell(g);
+            let text = match c {
+                None => String::new(),
+                Some(c) => {
+                    let value = match (c.base, c.percent) {
+                        (Some(0), _) => NOT_APPLICABLE.to_string(),
+                        (Some(_), Some(p)) => pct(p),
+                        (Some(_), None) | (None, _) => CONFIDENTIAL.to_string(),
+                    };
+                    let mark = match flag(c) {
+                        Some(Verdict::Worse) => "▲",
+                        Some(Verdict::Better) => "■",
+                        Some(Verdict::Similar) | None => " ",
+                    };
+                    format!("{value}{mark}")
+                }
+            };
+            let cell = Cell::new(text).set_alignment(CellAlignment::Right);
+            row.push(verdict_cell(cell, c.and_then(flag), color));
+        }
+        t.add_row(row);
+    }
+    let mut out = t.to_string();
+    out.push('\n');
+    let mut key = Vec::new();
+    for (i, ind) in s.indicators.iter().enumerate() {
+        key.push(format!("{}: {}", i + 1, ind.label));
+    }
+    key.push(
+        "▲ worse, ■ better: the group's 95% interval lies wholly on one side of All. \
+         Bases (n) are in report.md and report.html."
+            .to_string(),
+    );
+    if s.min_cell > 1 {
+        key.push(format!("{CONFIDENTIAL}: {CONFIDENTIAL_MEANS}."));
+        key.push(format!("{NOT_APPLICABLE}: {NOT_APPLICABLE_MEANS}."));
+    }
+    for line in key {
+        out.push_str(&wrap_words(&line, usize::from(width)));
+    }
+    out
+}
+
+/// `text` in lines of at most `width` characters, broken between words only
+/// (a word longer than the line has a line to itself).
+fn wrap_words(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = String::new();
+    for w in text.split_whitespace() {
+        let fits = line.chars().count() + 1 + w.chars().count() <= width;
+        if !line.is_empty() && !fits {
+            out.push_str(&line);
+            out.push('\n');
+            line.clear();
+            line.push_str("   ");
+        }
+        if !line.trim().is_empty() {
+            line.push(' ');
+        }
+        line.push_str(w);
+    }
+    out.push_str(&line);
     out.push('\n');
     out
 }
