@@ -121,7 +121,8 @@ pub fn write(summary: &Summary, formats: &[Format], staged: &Staged) -> Result<(
         })?;
         for (c, svg) in planned.iter().zip(svgs) {
             if wants(Format::Svg) {
-                staged.write(&format!("charts/{}.svg", c.id), svg.as_bytes())?;
+                let file = render::charts::titled(&svg, &c.title, &c.alt);
+                staged.write(&format!("charts/{}.svg", c.id), file.as_bytes())?;
             }
             charts.push((c.clone(), svg));
         }

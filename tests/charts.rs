@@ -96,6 +96,38 @@ fn charts_are_written_for_every_question_and_are_byte_identical() {
     );
     assert_eq!(pngs, svgs);
     for (f, bytes) in &files {
+        if f.ends_with(".svg") {
+            // A standalone file says what it shows: a title and a
+            // description first inside the root, the title also drawn.
+            let svg = std::str::from_utf8(bytes).unwrap();
+            let inner = &svg[svg.find("<svg").unwrap()..];
+            let after_root = &inner[inner.find('>').unwrap() + 1..];
+            let title = after_root
+                .trim_start()
+                .strip_prefix("<title>")
+                .and_then(|t| t.split_once("</title>"))
+                .map(|(t, _)| t)
+                .unwrap_or_else(|| panic!("{f}: no <title> first"));
+            let desc = after_root
+                .split_once("<desc>")
+                .and_then(|(_, d)| d.split_once("</desc>"))
+                .map(|(d, _)| d)
+                .unwrap_or_else(|| panic!("{f}: no <desc>"));
+            assert!(
+                !title.is_empty() && desc.len() > 20,
+                "{f}: {title} / {desc}"
+            );
+            assert_eq!(svg.matches("<title>").count(), 1, "{f}");
+            let plain = title
+                .replace("&quot;", "\"")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&amp;", "&");
+            assert!(
+                texts(svg).iter().any(|t| plain.starts_with(&t.4)),
+                "{f}: the title is drawn too"
+            );
+        }
         if f.ends_with(".png") {
             assert!(bytes.starts_with(b"\x89PNG"), "{f}");
             // IHDR width is bytes 16..20, big-endian.

@@ -55,7 +55,12 @@ pub fn run(args: TrendArgs) -> Result<()> {
         };
         staged.write(
             &format!("charts/{chart_id}.svg"),
-            charts::svg(&plot)?.as_bytes(),
+            charts::titled(
+                &charts::svg(&plot)?,
+                &title,
+                &format!("{} by wave, one line per group.", ind.label),
+            )
+            .as_bytes(),
         )?;
         charts::png(&plot, &staged.path(&format!("charts/{chart_id}.png"))?)?;
         let mut header = vec![document::text(&last.group_label)];

@@ -267,6 +267,32 @@ pub fn svg_sized(plot: &Plot, h: u32) -> Result<String> {
     Ok(out)
 }
 
+/// A standalone SVG file with its `<title>` and `<desc>` first inside the
+/// root element, so a chart pasted into Word or PowerPoint, or opened on its
+/// own, still says what it shows to a screen reader. (report.html labels its
+/// inline copies itself.)
+pub fn titled(svg: &str, title: &str, desc: &str) -> String {
+    let xml = |t: &str| {
+        t.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    let Some(start) = svg.find("<svg") else {
+        return svg.to_string();
+    };
+    let Some(end) = svg[start..].find('>').map(|i| start + i + 1) else {
+        return svg.to_string();
+    };
+    format!(
+        "{}\n<title>{}</title>\n<desc>{}</desc>{}",
+        &svg[..end],
+        xml(title),
+        xml(desc),
+        &svg[end..]
+    )
+}
+
 /// The plot as a PNG file at `path`, 1600 pixels wide.
 pub fn png(plot: &Plot, path: &Path) -> Result<()> {
     png_sized(plot, path, height(plot)?)
