@@ -136,7 +136,7 @@ pub struct ReportArgs {
     /// Survey template (TOML). Default: the built-in SEL stakeholder survey.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Report folder. Default: reports/<stem of the first input>/.
+    /// Report folder. Default: reports/<stem of the first input>/<wave>/, e.g. reports/responses/2026-Q3/.
     #[arg(long, short = 'o', value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Hide counts from 1 to N-1 and groups with fewer than N answers. 0 or 1: no suppression (not for publication).
@@ -166,6 +166,9 @@ pub struct ReportArgs {
     /// Label for this wave, e.g. "2026 Q3". Default: the quarter most responses were completed in.
     #[arg(long, value_name = "LABEL")]
     pub wave: Option<String>,
+    /// The date printed on the paper, YYYY-MM-DD. Default: $SOURCE_DATE_EPOCH if set, else today.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::dates::parse_iso)]
+    pub date: Option<String>,
     /// An earlier wave's summary.json (or its report folder): adds "Change since ..." to the report.
     #[arg(long, value_name = "PATH")]
     pub previous: Option<PathBuf>,

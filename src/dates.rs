@@ -47,13 +47,13 @@ pub fn excel_serial_to_iso(serial: f64) -> String {
     )
 }
 
-/// The calendar quarter ("2026 Q3") most of these dates fall in. Each entry
-/// is a date as exported (the text before any time) with how often it was
-/// seen. Day-month order in `a/b/yyyy` dates is read from the data: a first
-/// number above 12 means day first (UK), a second above 12 means month first
-/// (US); when nothing tells, day first.
-pub fn main_quarter<'a>(dates: impl IntoIterator<Item = (&'a str, u64)>) -> Option<String> {
-    let mut iso: Vec<((i64, i64), u64)> = Vec::new();
+/// Exported dates (the text before any time) with how often each was seen,
+/// read as civil dates. Day-month order in `a/b/yyyy` dates is read from the
+/// data: a first number above 12 means day first (UK), a second above 12
+/// means month first (US); when nothing tells, day first. Text that is not a
+/// date is skipped.
+fn civil<'a>(dates: impl IntoIterator<Item = (&'a str, u64)>) -> Vec<((i64, i64, i64), u64)> {
+    let mut iso: Vec<((i64, i64, i64), u64)> = Vec::new();
     let mut slashed: Vec<((i64, i64, i64), u64)> = Vec::new();
     for (d, n) in dates {
         let parts: Vec<i64> = d
@@ -64,7 +64,9 @@ pub fn main_quarter<'a>(dates: impl IntoIterator<Item = (&'a str, u64)>) -> Opti
             .filter(|v: &Vec<i64>| v.len() == 3)
             .unwrap_or_default();
         match parts[..] {
-            [y, m, _] if y > 31 && (1..=12).contains(&m) => iso.push(((y, m), n)),
+            [y, m, d] if y > 31 && (1..=12).contains(&m) && (1..=31).contains(&d) => {
+                iso.push(((y, m, d), n))
+            }
             [a, b, y] if (1..=31).contains(&a) && (1..=31).contains(&b) => {
                 let y = if y < 100 { 2000 + y } else { y };
                 slashed.push(((a, b, y), n));
@@ -74,21 +76,94 @@ pub fn main_quarter<'a>(dates: impl IntoIterator<Item = (&'a str, u64)>) -> Opti
     }
     let month_first = slashed.iter().any(|((_, b, _), _)| *b > 12)
         && !slashed.iter().any(|((a, _, _), _)| *a > 12);
+    for ((a, b, y), n) in slashed {
+        let (m, d) = if month_first { (a, b) } else { (b, a) };
+        if (1..=12).contains(&m) {
+            iso.push(((y, m, d), n));
+        }
+    }
+    iso
+}
+
+/// The calendar quarter ("2026 Q3") most of these dates fall in (see
+/// [`civil`] for how dates are read).
+pub fn main_quarter<'a>(dates: impl IntoIterator<Item = (&'a str, u64)>) -> Option<String> {
     let mut quarters: std::collections::BTreeMap<(i64, i64), u64> =
         std::collections::BTreeMap::new();
-    for ((y, m), n) in iso {
+    for ((y, m, _), n) in civil(dates) {
         *quarters.entry((y, (m - 1) / 3 + 1)).or_default() += n;
-    }
-    for ((a, b, y), n) in slashed {
-        let m = if month_first { a } else { b };
-        if (1..=12).contains(&m) {
-            *quarters.entry((y, (m - 1) / 3 + 1)).or_default() += n;
-        }
     }
     quarters
         .into_iter()
         .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
         .map(|((y, q), _)| format!("{y} Q{q}"))
+}
+
+/// The first and last completion dates, as ISO `YYYY-MM-DD`: the fieldwork
+/// period a board paper's cover states.
+pub fn fieldwork<'a>(dates: impl IntoIterator<Item = (&'a str, u64)>) -> Option<[String; 2]> {
+    let all = civil(dates);
+    let iso = |(y, m, d): (i64, i64, i64)| format!("{y:04}-{m:02}-{d:02}");
+    let first = all.iter().map(|(d, _)| *d).min()?;
+    let last = all.iter().map(|(d, _)| *d).max()?;
+    Some([iso(first), iso(last)])
+}
+
+/// An ISO date `YYYY-MM-DD` as a reader writes it: `14 July 2026`.
+pub fn long(iso: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let p: Vec<usize> = iso.split('-').filter_map(|x| x.parse().ok()).collect();
+    match p[..] {
+        [y, m @ 1..=12, d] => format!("{d} {} {y}", MONTHS[m - 1]),
+        _ => iso.to_string(),
+    }
+}
+
+/// `--date`: a real calendar date written `YYYY-MM-DD`.
+pub fn parse_iso(s: &str) -> Result<String, String> {
+    let p: Vec<i64> = s
+        .split('-')
+        .map(|x| x.parse().map_err(|_| ()))
+        .collect::<Result<_, _>>()
+        .unwrap_or_default();
+    match p[..] {
+        [y, m, d]
+            if s.len() == 10
+                && (1..=12).contains(&m)
+                && civil_from_days(days_from_civil(y, m, d)) == (y, m, d) =>
+        {
+            Ok(s.to_string())
+        }
+        _ => Err(format!("expected a date written YYYY-MM-DD, found `{s}`")),
+    }
+}
+
+/// The paper's date when none is given: `SOURCE_DATE_EPOCH` (seconds since
+/// 1970, the reproducible-builds convention) when set, else today (UTC).
+pub fn paper_date(source_date_epoch: Option<&str>) -> anyhow::Result<String> {
+    let secs = match source_date_epoch {
+        Some(v) => v.trim().parse::<i64>().map_err(|_| {
+            anyhow::anyhow!("SOURCE_DATE_EPOCH: expected whole seconds since 1970, found `{v}`")
+        })?,
+        None => std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64),
+    };
+    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
+    Ok(format!("{y:04}-{m:02}-{d:02}"))
 }
 
 #[cfg(test)]
@@ -128,6 +203,22 @@ mod tests {
             Some("2027 Q1")
         );
         assert_eq!(main_quarter([("not a date", 4)]), None);
+    }
+
+    #[test]
+    fn fieldwork_runs_from_the_first_date_to_the_last() {
+        assert_eq!(
+            fieldwork([("14/07/2026", 2), ("03/08/2026", 1), ("x", 1)]),
+            Some(["2026-07-14".to_string(), "2026-08-03".to_string()])
+        );
+        assert_eq!(fieldwork([("nothing", 1)]), None);
+        assert_eq!(long("2026-08-03"), "3 August 2026");
+        assert_eq!(long("garbage"), "garbage");
+        assert_eq!(parse_iso("2026-12-05").as_deref(), Ok("2026-12-05"));
+        assert!(parse_iso("2026-02-30").is_err());
+        assert!(parse_iso("5/12/2026").is_err());
+        assert_eq!(paper_date(Some("1780617600")).unwrap(), "2026-06-05");
+        assert!(paper_date(Some("soon")).is_err());
     }
 
     #[test]

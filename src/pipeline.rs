@@ -21,10 +21,14 @@ use crate::{analysis, load};
 pub struct Plan {
     pub template: Template,
     pub inputs: Vec<PathBuf>,
-    pub out: PathBuf,
+    /// `--out`; without it the folder is chosen per wave once the wave is
+    /// known (see [`Plan::out`]).
+    out: Option<PathBuf>,
     pub formats: Vec<Format>,
     pub policy: analysis::Policy,
     pub wave: Option<String>,
+    /// The date printed on the paper.
+    pub date: String,
     pub previous: Option<PathBuf>,
     pub max_memory: Option<u64>,
     pub quiet: bool,
@@ -35,11 +39,20 @@ impl Plan {
     pub fn resolve(args: ReportArgs) -> Result<Plan> {
         let policy = analysis::Policy::new(args.min_cell, args.round, args.quotes)?;
         let template = Template::load(args.config.as_deref())?;
-        let out = args.out.unwrap_or_else(|| default_out(&args.inputs[0]));
+        let date = match args.date {
+            Some(d) => d,
+            None => crate::dates::paper_date(
+                std::env::var("SOURCE_DATE_EPOCH")
+                    .ok()
+                    .filter(|v| !v.is_empty())
+                    .as_deref(),
+            )?,
+        };
         Ok(Plan {
             template,
             inputs: args.inputs,
-            out,
+            out: args.out,
+            date,
             formats: args.format,
             policy,
             wave: args.wave,
@@ -56,14 +69,50 @@ impl Plan {
     }
 }
 
-/// `reports/<stem of the first input>/`.
-fn default_out(first: &Path) -> PathBuf {
-    let stem = first
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| "report".into());
-    Path::new("reports").join(stem)
+impl Plan {
+    /// The folder given with `--out`, if any: checked before the inputs are
+    /// read, so a bad destination costs nothing.
+    pub fn explicit_out(&self) -> Option<&Path> {
+        self.out.as_deref()
+    }
+
+    /// Where the report goes: `--out`, or `reports/<stem of the first
+    /// input>/<wave>/`, so that next quarter's `responses.xlsx` never
+    /// replaces this quarter's report.
+    pub fn out(&self, wave: Option<&str>) -> PathBuf {
+        if let Some(o) = &self.out {
+            return o.clone();
+        }
+        let stem = self.inputs[0]
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| "report".into());
+        Path::new("reports").join(stem).join(wave_folder(wave))
+    }
+}
+
+/// A wave label as a folder name: `2026 Q3` -> `2026-Q3`; characters that
+/// are unsafe in a file name become `-`; no wave (no dates) -> `undated`.
+pub fn wave_folder(wave: Option<&str>) -> String {
+    let slug: String = wave
+        .unwrap_or_default()
+        .trim()
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, '_' | '.') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let slug = slug.trim_matches(['-', '.']).to_string();
+    if slug.is_empty() {
+        "undated".into()
+    } else {
+        slug
+    }
 }
 
 /// Reads every input into one survey and analyses it.

@@ -40,6 +40,18 @@ pub struct Summary {
     /// quarter most responses were completed in.
     #[serde(default)]
     pub wave: Option<String>,
+    /// The first and last completion dates among the responses, when the
+    /// export has them: the fieldwork period on the paper's cover.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fieldwork: Option<Fieldwork>,
+    /// The date of the paper (ISO `YYYY-MM-DD`): `--date`, else
+    /// `SOURCE_DATE_EPOCH`, else today, so a rerun can reproduce a file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// What the survey exists to find out (from the template), each with
+    /// the indicators and questions that measure it. The brief states them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<FindingInfo>,
     /// Change since an earlier wave (`report --previous`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change: Option<Comparison>,
@@ -57,6 +69,22 @@ pub struct Comparison {
     pub rows: Vec<ChangeRow>,
     /// What could not be compared, and why.
     pub not_compared: Vec<String>,
+}
+
+/// The fieldwork period, as ISO dates.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Fieldwork {
+    pub first: String,
+    pub last: String,
+}
+
+/// A finding the template names, and what measures it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FindingInfo {
+    pub id: String,
+    pub title: String,
+    pub indicators: Vec<String>,
+    pub questions: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -147,7 +147,7 @@ fn charts_are_written_for_every_question_and_are_byte_identical() {
     }
     // Alt text states the finding, not just the chart's name.
     assert!(
-        md.contains("![Bexley is worse than All on 4 of 8 measures"),
+        md.contains("Worse than All: Bexley on 4 of 9, Greenwich on 1 of 9 and Lewisham on 1 of 9. Better than All: Lambeth on 2 of 9"),
         "indicator alt text"
     );
 }
@@ -312,4 +312,72 @@ fn twenty_groups_and_long_labels_lay_out_without_overlap() {
             "{id}: the key names every group"
         );
     }
+}
+
+/// The heatmap colours each cell by its verdict against All, whatever the
+/// percentage: the same fill means the same news in every column.
+#[test]
+fn heatmap_cells_are_coloured_by_their_verdict() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    let s = report(&[&sample()], &out, &["--quiet", "--format", "svg,json"]);
+    let svg = std::fs::read_to_string(out.join("charts/heatmap.svg")).unwrap();
+    // Cells are the filled 56-pixel-high rectangles; (x, y, fill).
+    let cells: Vec<(i64, i64, String)> = svg
+        .split("<rect")
+        .skip(1)
+        .filter_map(|r| {
+            let tag = r.split('>').next()?;
+            let get = |n: &str| {
+                let i = tag.find(&format!(" {n}=\""))? + n.len() + 3;
+                Some(tag[i..].split('"').next()?.to_string())
+            };
+            (get("height")? == "56" && get("fill")? != "none").then(|| {
+                (
+                    get("x").unwrap().parse().unwrap(),
+                    get("y").unwrap().parse().unwrap(),
+                    get("fill").unwrap(),
+                )
+            })
+        })
+        .collect();
+    let mut xs: Vec<i64> = cells.iter().map(|c| c.0).collect();
+    let mut ys: Vec<i64> = cells.iter().map(|c| c.1).collect();
+    xs.sort();
+    xs.dedup();
+    ys.sort();
+    ys.dedup();
+    let indicators = s["indicators"].as_array().unwrap();
+    let mut groups = group_names(&s);
+    groups.push("All".into());
+    assert_eq!((xs.len(), ys.len()), (indicators.len(), groups.len()));
+    let mut seen = std::collections::BTreeMap::new();
+    for (x, y, fill) in &cells {
+        let ind = &indicators[xs.binary_search(x).unwrap()];
+        let g = &groups[ys.binary_search(y).unwrap()];
+        let c = indicator(&s, ind["id"].as_str().unwrap(), g);
+        let expect = if c["percent"].is_null() {
+            "#F5F5F5" // hatched: hidden
+        } else {
+            match c["vs_all"].as_str() {
+                Some("worse") => "#F8C4A0",
+                Some("better") => "#B0D4EE",
+                _ => "#F2F2F2",
+            }
+        };
+        assert_eq!(fill, expect, "{g} / {}", ind["id"]);
+        *seen.entry(expect).or_insert(0) += 1;
+    }
+    // The sample has planted differences both ways, so all kinds appear.
+    assert_eq!(seen.len(), 4, "{seen:?}");
+    // A mark, not colour alone: one symbol per flagged cell.
+    let flagged = cells
+        .iter()
+        .filter(|c| c.2 == "#F8C4A0" || c.2 == "#B0D4EE")
+        .count();
+    let symbols = texts(&svg)
+        .iter()
+        .filter(|t| t.4 == "▲ worse" || t.4 == "■ better")
+        .count();
+    assert_eq!(symbols, flagged);
 }

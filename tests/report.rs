@@ -375,7 +375,9 @@ fn format_selects_outputs() {
 fn terminal_table_shows_every_group_and_flags() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("r");
+    // Wide enough for the full table, with its words and bases.
     let assert = bin()
+        .env("COLUMNS", "220")
         .arg("report")
         .arg(sample())
         .arg("--out")
@@ -386,7 +388,7 @@ fn terminal_table_shows_every_group_and_flags() {
     for g in ["Bexley", "Southwark", "All", "worse", "better", "(n=250)"] {
         assert!(stdout.contains(g), "terminal table lacks {g}:\n{stdout}");
     }
-    assert!(stdout.lines().all(|l| l.chars().count() <= 120), "{stdout}");
+    assert!(stdout.lines().all(|l| l.chars().count() <= 220), "{stdout}");
     let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
     let last = stderr.lines().last().unwrap_or_default();
     assert!(
@@ -422,7 +424,7 @@ fn terminal_table_shows_every_group_and_flags() {
 }
 
 #[test]
-fn default_out_is_reports_slash_stem() {
+fn default_out_is_reports_slash_stem_slash_wave() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("wave 3.csv");
     std::fs::copy(sample(), &input).unwrap();
@@ -433,7 +435,30 @@ fn default_out_is_reports_slash_stem() {
         .arg("-q")
         .assert()
         .success();
-    assert!(dir.path().join("reports/wave 3/summary.json").is_file());
+    // One folder per wave: next quarter's export of the same name never
+    // replaces this quarter's report.
+    assert!(
+        dir.path()
+            .join("reports/wave 3/2026-Q3/summary.json")
+            .is_file()
+    );
+    bin()
+        .current_dir(dir.path())
+        .arg("report")
+        .arg(&input)
+        .args(["-q", "--wave", "2026 Q4"])
+        .assert()
+        .success();
+    assert!(
+        dir.path()
+            .join("reports/wave 3/2026-Q4/summary.json")
+            .is_file()
+    );
+    assert!(
+        dir.path()
+            .join("reports/wave 3/2026-Q3/summary.json")
+            .is_file()
+    );
 }
 
 #[test]
@@ -474,7 +499,7 @@ fn csv_tables_are_long_form_and_match_json() {
     ));
     assert_eq!(
         ind.lines().count(),
-        1 + 8 * (s["groups"].as_array().unwrap().len() + 1)
+        1 + s["indicators"].as_array().unwrap().len() * (s["groups"].as_array().unwrap().len() + 1)
     );
 }
 
@@ -520,7 +545,7 @@ fn every_verdict_names_the_same_groups() {
         .unwrap();
     let mut in_alt: Vec<String> = flagged
         .iter()
-        .filter(|g| alt.contains(&format!("{g} is ")))
+        .filter(|g| alt.contains(&format!("{g} on ")))
         .cloned()
         .collect();
     in_alt.sort();

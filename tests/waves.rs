@@ -284,7 +284,8 @@ fn trend_writes_csv_markdown_and_a_chart_per_indicator() {
     );
     let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
     let s = read_json(&waves[0].join("summary.json"));
-    let per_wave = 8 * (s["groups"].as_array().unwrap().len() + 1);
+    let per_wave =
+        s["indicators"].as_array().unwrap().len() * (s["groups"].as_array().unwrap().len() + 1);
     assert_eq!(rows.len(), 3 * per_wave);
     let bexley: Vec<f64> = rows
         .iter()

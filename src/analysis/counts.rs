@@ -312,6 +312,7 @@ mod tests {
             texts: vec![],
             names: vec![],
             quarter: None,
+            fieldwork: None,
         }
     }
 

@@ -12,8 +12,9 @@ use indexmap::IndexMap;
 
 use crate::normalise::Coded;
 use crate::summary::{
-    ALL, Cell, DataQuality, Disclosure, GroupCount, IndicatorCell, IndicatorSummary, InputInfo,
-    NoteKind, QuestionSummary, Quote, Responses, SCHEMA, SectionInfo, Summary, Verdict,
+    ALL, Cell, DataQuality, Disclosure, Fieldwork, FindingInfo, GroupCount, IndicatorCell,
+    IndicatorSummary, InputInfo, NoteKind, QuestionSummary, Quote, Responses, SCHEMA, SectionInfo,
+    Summary, Verdict,
 };
 use crate::survey::{Polarity, Question, Template};
 use crate::text::key;
@@ -307,6 +308,21 @@ pub fn analyse(
         indicators: indicators(template, &cols, &figs),
         data_quality,
         wave: coded.quarter.clone(),
+        fieldwork: coded
+            .fieldwork
+            .clone()
+            .map(|[first, last]| Fieldwork { first, last }),
+        date: None,
+        findings: template
+            .findings
+            .iter()
+            .map(|f| FindingInfo {
+                id: f.id.clone(),
+                title: f.title.clone(),
+                indicators: f.indicators.clone(),
+                questions: f.questions.clone(),
+            })
+            .collect(),
         change: None,
     })
 }

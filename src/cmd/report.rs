@@ -12,7 +12,10 @@ use crate::{analysis, pipeline, render};
 pub fn run(args: ReportArgs) -> Result<()> {
     let plan = pipeline::Plan::resolve(args)?;
     // Refuse an unsafe destination before spending time on the inputs.
-    let staged = Staged::new(&plan.out, &plan.inputs)?;
+    let early = plan
+        .explicit_out()
+        .map(|out| Staged::new(out, &plan.inputs))
+        .transpose()?;
     crate::budget::check(
         &plan.inputs,
         &plan.template,
@@ -25,6 +28,12 @@ pub fn run(args: ReportArgs) -> Result<()> {
     if let Some(w) = &plan.wave {
         summary.wave = Some(w.clone());
     }
+    summary.date = Some(plan.date.clone());
+    let out = plan.out(summary.wave.as_deref());
+    let staged = match early {
+        Some(s) => s,
+        None => Staged::new(&out, &plan.inputs)?,
+    };
     if let Some(prev) = &plan.previous {
         let previous = analysis::change::read_summary(prev)?;
         summary.change = Some(analysis::change::compare(&previous, &summary)?);
@@ -47,7 +56,7 @@ pub fn run(args: ReportArgs) -> Result<()> {
         if !plan.policy.suppressing() {
             eprintln!("warning: {}", analysis::NOT_FOR_PUBLICATION);
         }
-        eprintln!("{}", last_line(&summary, &plan));
+        eprintln!("{}", last_line(&summary, &plan, &out));
     }
     Ok(())
 }
@@ -55,7 +64,7 @@ pub fn run(args: ReportArgs) -> Result<()> {
 /// What a user needs last: how many responses, which wave, and the file to
 /// open (report.html when it was written), so the path can be clicked or
 /// copied from the end of the output.
-fn last_line(s: &crate::summary::Summary, plan: &pipeline::Plan) -> String {
+fn last_line(s: &crate::summary::Summary, plan: &pipeline::Plan, out: &std::path::Path) -> String {
     use crate::cli::Format;
     let wave = s
         .wave
@@ -72,11 +81,11 @@ fn last_line(s: &crate::summary::Summary, plan: &pipeline::Plan) -> String {
     .into_iter()
     .find(|(f, _)| has(*f))
     .map_or("charts", |(_, name)| name);
-    let place = plan.out.join(open).display().to_string();
+    let place = out.join(open).display().to_string();
     format!(
         "Report for {}{wave} written to {}: open {place}",
         crate::text::plural(s.responses.analysed, "response", "responses"),
-        plan.out.display(),
+        out.display(),
     )
 }
 

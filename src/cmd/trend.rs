@@ -114,6 +114,7 @@ pub fn run(args: TrendArgs) -> Result<()> {
             labels[0],
             labels[labels.len() - 1]
         ),
+        cover: vec![],
         banner: None,
         lede: document::text(format!(
             "Headline indicators across {} waves ({}).",
@@ -121,6 +122,7 @@ pub fn run(args: TrendArgs) -> Result<()> {
             labels.join(", ")
         )),
         sections,
+        appendix_from: None,
         footer: vec![Span::Em(format!(
             "Made by survey-lens {}.",
             env!("CARGO_PKG_VERSION")

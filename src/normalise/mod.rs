@@ -59,6 +59,8 @@ pub struct Coded {
     pub names: Vec<Vec<String>>,
     /// The calendar quarter most responses were completed in ("2026 Q3").
     pub quarter: Option<String>,
+    /// The first and last completion dates (ISO).
+    pub fieldwork: Option<[String; 2]>,
 }
 
 /// How one file's columns map onto the template.
@@ -240,6 +242,7 @@ impl<'t> Normaliser<'t> {
                 texts: vec![Vec::new(); qs.len()],
                 names: Vec::new(),
                 quarter: None,
+                fieldwork: None,
             },
         }
     }
@@ -365,6 +368,7 @@ impl Normaliser<'_> {
         self.out.duplicates_removed = self.ids.removed;
         self.out.notes = self.tallies.notes(self.template, self.ids.removed);
         self.out.quarter = self.tallies.quarter();
+        self.out.fieldwork = self.tallies.fieldwork();
         self.out
     }
 }

@@ -254,6 +254,11 @@ impl Tallies {
     pub(super) fn quarter(&self) -> Option<String> {
         crate::dates::main_quarter(self.dates.iter().map(|(d, n)| (d.as_str(), *n)))
     }
+
+    /// The first and last completion dates.
+    pub(super) fn fieldwork(&self) -> Option<[String; 2]> {
+        crate::dates::fieldwork(self.dates.iter().map(|(d, n)| (d.as_str(), *n)))
+    }
 }
 
 /// `"a", "b"`, at most twenty names (a 5,000-column export stays readable).

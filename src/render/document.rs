@@ -74,12 +74,21 @@ pub struct Section {
 #[derive(Debug, Clone)]
 pub struct Document {
     pub title: String,
+    /// The cover's facts, label and value (wave, fieldwork, responses, date
+    /// of the paper): what a board member checks before reading on.
+    pub cover: Vec<(String, String)>,
     /// The not-for-publication warning, when small numbers are shown.
     pub banner: Option<Runs>,
     pub lede: Runs,
     pub sections: Vec<Section>,
+    /// Sections from this index on are the appendix: detail a board member
+    /// may skip, which starts on a page of its own when printed.
+    pub appendix_from: Option<usize>,
     pub footer: Runs,
 }
+
+/// The appendix's heading, in every format.
+pub const APPENDIX: &str = "Appendix: detailed results";
 
 /// Builds the report. `charts` appear where they belong (none when no SVGs
 /// are written).
@@ -118,6 +127,14 @@ pub fn build(s: &Summary, charts: &[Chart]) -> Document {
     ];
 
     let mut sections = Vec::new();
+    let brief = crate::render::brief::blocks(s);
+    if !brief.is_empty() {
+        sections.push(Section {
+            id: "findings".into(),
+            title: "Findings".into(),
+            blocks: brief,
+        });
+    }
     if !s.indicators.is_empty() {
         sections.push(at_a_glance(s));
         let mut headline = headline(s);
@@ -130,6 +147,7 @@ pub fn build(s: &Summary, charts: &[Chart]) -> Document {
         );
         sections.push(headline);
     }
+    let appendix_from = Some(sections.len());
     if let Some(c) = &s.change {
         sections.push(change_section(c));
     }
@@ -164,11 +182,52 @@ pub fn build(s: &Summary, charts: &[Chart]) -> Document {
     sections.push(method(s));
     Document {
         title: s.title.clone(),
+        cover: cover(s),
         banner,
         lede,
         sections,
+        appendix_from,
         footer: vec![Span::Em(format!("Made by {}.", s.generated_by))],
     }
+}
+
+/// The cover's facts, each only when the summary knows it.
+fn cover(s: &Summary) -> Vec<(String, String)> {
+    use crate::dates::long;
+    let mut c = Vec::new();
+    if !s.population.is_empty() {
+        c.push(("Who was surveyed".into(), s.population.clone()));
+    }
+    if let Some(w) = &s.wave {
+        c.push(("Wave".into(), w.clone()));
+    }
+    if let Some(f) = &s.fieldwork {
+        c.push((
+            "Fieldwork".into(),
+            if f.first == f.last {
+                long(&f.first)
+            } else {
+                format!("{} to {}", long(&f.first), long(&f.last))
+            },
+        ));
+    }
+    let by = if s.groups.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " in {} {}",
+            s.groups.len(),
+            lower_first(&s.group_label) + if s.groups.len() == 1 { "" } else { " groups" }
+        )
+    };
+    c.push((
+        "Responses".into(),
+        format!("{} analysed{by}", s.responses.analysed),
+    ));
+    if let Some(d) = &s.date {
+        c.push(("Date of this paper".into(), long(d)));
+    }
+    c
 }
 
 fn signed(v: f64) -> String {
@@ -288,7 +347,9 @@ pub fn comparison(c: &Comparison) -> Document {
             "{} responses in {} compared with {} in {}.",
             c.current.analysed, c.current.label, c.previous.analysed, c.previous.label
         )),
+        cover: vec![],
         sections: vec![change_section(c)],
+        appendix_from: None,
         footer: vec![Span::Em(format!(
             "Made by survey-lens {}.",
             env!("CARGO_PKG_VERSION")
@@ -644,7 +705,7 @@ fn method(s: &Summary) -> Section {
     }
 }
 
-fn join_and(items: &[String]) -> String {
+pub(crate) fn join_and(items: &[String]) -> String {
     match items {
         [] => String::new(),
         [a] => a.clone(),

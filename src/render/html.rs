@@ -176,21 +176,66 @@ figure.chart svg { width: 100%; height: auto; display: block; }
 figcaption { color: var(--muted); font-size: .85rem; margin-top: .3rem; }
 code { font-family: inherit; background: var(--band); padding: 0 .2em; }
 footer { max-width: 1100px; margin: 2rem auto; padding: 0 24px; color: var(--muted); }
-@page { size: A4; margin: 14mm 12mm; }
+dl.cover { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1.2rem; margin: 1rem 0 1.2rem; padding: .8rem 1rem; background: var(--band); }
+dl.cover dt { font-weight: bold; }
+dl.cover dd { margin: 0; }
+h1.appendix { margin-top: 3rem; border-top: 4px solid var(--ink); padding-top: .6rem; }
+@page { size: A4; margin: 16mm 12mm 15mm;
+  @bottom-right { content: "Page " counter(page) " of " counter(pages); font-family: "DejaVu Sans", Arial, sans-serif; font-size: 8pt; color: #5f5f5f; }
+}
 @media print {
   body { font-size: 9.5pt; }
-  .lede, .summary-box { font-size: 11pt; }
+  .lede, .summary-box { font-size: 10.5pt; }
   main, header.report, footer { max-width: none; padding: 0; }
-  section { break-before: page; }
-  section#at-a-glance, section#headline { break-before: auto; }
+  header.report { padding-top: 0; }
+  h1.appendix { break-before: page; margin-top: 0; }
+  h2 { margin-top: 1.4rem; }
   h2, h3 { break-after: avoid; }
-  table, figure.chart, tr { break-inside: avoid; }
+  figure.chart, tr { break-inside: avoid; }
   .table-wrap { overflow: visible; }
   table { font-size: 7.5pt; }
   th, td { padding: .15rem .25rem; }
   a { color: inherit; text-decoration: none; }
 }
 "#;
+
+/// Print CSS that heads every page but the first with the paper's title
+/// and wave, and marks every page "Not for publication" when small numbers
+/// are shown. The text goes into a CSS string, so it is escaped for CSS
+/// (and `<` so that survey text cannot close the style element).
+fn running_head(title: &str, wave: Option<&str>, banner: Option<&str>) -> String {
+    let css = |t: &str| {
+        let mut o = String::new();
+        for c in t.chars() {
+            match c {
+                '\\' | '"' => {
+                    o.push('\\');
+                    o.push(c);
+                }
+                '<' => o.push_str("\\3C "),
+                '\n' | '\r' => o.push(' '),
+                c => o.push(c),
+            }
+        }
+        o
+    };
+    let head = match wave {
+        Some(w) => format!("{title} \u{2013} {w}"),
+        None => title.to_string(),
+    };
+    let mut o = format!(
+        "@page {{ @top-left {{ content: \"{}\"; font-family: \"DejaVu Sans\", Arial, sans-serif; font-size: 8pt; color: #5f5f5f; }} }}\n@page :first {{ @top-left {{ content: none; }} }}\n",
+        css(&head)
+    );
+    if let Some(b) = banner {
+        let _ = writeln!(
+            o,
+            "@page {{ @top-right {{ content: \"{}\"; font-family: \"DejaVu Sans\", Arial, sans-serif; font-size: 8pt; font-weight: bold; color: #b34700; }} }}",
+            css(b)
+        );
+    }
+    o
+}
 
 /// The report as one HTML page; `charts` holds each chart with its SVG.
 pub fn render(s: &Summary, charts: &[(Chart, String)]) -> String {
@@ -209,10 +254,18 @@ pub fn render(s: &Summary, charts: &[(Chart, String)]) -> String {
     o.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n");
     let _ = writeln!(
         o,
-        "<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>",
-        esc(&d.title)
+        "<title>{}</title>\n<style>{CSS}{}</style>\n</head>\n<body>",
+        esc(&d.title),
+        running_head(&d.title, s.wave.as_deref(), s.disclosure.banner.as_deref())
     );
     let _ = writeln!(o, "<header class=\"report\">\n<h1>{}</h1>", esc(&d.title));
+    if !d.cover.is_empty() {
+        o.push_str("<dl class=\"cover\">\n");
+        for (label, value) in &d.cover {
+            let _ = writeln!(o, "<dt>{}</dt><dd>{}</dd>", esc(label), esc(value));
+        }
+        o.push_str("</dl>\n");
+    }
     if let Some(b) = &d.banner {
         let _ = writeln!(o, "<p class=\"banner\" role=\"alert\">{}</p>", runs(b));
     }
@@ -221,7 +274,14 @@ pub fn render(s: &Summary, charts: &[(Chart, String)]) -> String {
         "<p class=\"lede\">{}</p>\n</header>\n<main>",
         runs(&d.lede)
     );
-    for sec in &d.sections {
+    for (i, sec) in d.sections.iter().enumerate() {
+        if d.appendix_from == Some(i) {
+            let _ = writeln!(
+                o,
+                "<h1 class=\"appendix\" id=\"appendix\">{}</h1>",
+                esc(document::APPENDIX)
+            );
+        }
         let _ = writeln!(
             o,
             "<section id=\"{}\" aria-labelledby=\"{}-h\">",

@@ -78,11 +78,20 @@ pub fn render(s: &Summary, charts: &[Chart]) -> String {
 pub fn emit(d: &document::Document) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "# {}\n", esc(&d.title));
+    for (label, value) in &d.cover {
+        let _ = writeln!(o, "- **{}:** {}", esc(label), esc(value));
+    }
+    if !d.cover.is_empty() {
+        o.push('\n');
+    }
     if let Some(b) = &d.banner {
         let _ = writeln!(o, "> {}\n", runs(b));
     }
     let _ = writeln!(o, "{}\n", runs(&d.lede));
-    for sec in &d.sections {
+    for (i, sec) in d.sections.iter().enumerate() {
+        if d.appendix_from == Some(i) {
+            let _ = writeln!(o, "---\n\n# {}\n", document::APPENDIX);
+        }
         let _ = writeln!(o, "## {}\n", esc(&sec.title));
         for b in &sec.blocks {
             match b {

@@ -2,6 +2,7 @@
 //! the template or the raw input, so what a board sees in markdown and what a
 //! script reads in JSON cannot drift apart.
 
+pub mod brief;
 pub mod charts;
 pub mod document;
 pub mod html;

@@ -194,7 +194,7 @@ fn wrap_words(text: &str, width: usize) -> String {
 }
 
 /// The terminal's width when printing to one that knows its size; otherwise
-/// `COLUMNS` or 120, so piped and tested output does not depend on the
+/// `COLUMNS` or 80, so piped and tested output does not depend on the
 /// machine. A terminal that reports a width of 0 (a serial console, some CI
 /// runners) counts as not knowing it: squeezing every column to one
 /// character would be useless.
@@ -208,7 +208,8 @@ pub fn width(is_tty: bool) -> u16 {
     std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.parse().ok())
-        .unwrap_or(120)
+        .filter(|w| *w >= 20)
+        .unwrap_or(80)
 }
 
 /// The comparison for the terminal: one row per indicator and group.
@@ -251,7 +252,7 @@ mod tests {
     #[test]
     fn colour_marks_flagged_cells_only_when_asked() {
         let s: Summary = serde_json::from_str(include_str!(
-            "../../reports/sel-stakeholder-survey/summary.json"
+            "../../reports/sel-stakeholder-survey/2026-Q3/summary.json"
         ))
         .unwrap();
         let plain = headline(&s, 120, false);

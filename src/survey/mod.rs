@@ -35,6 +35,29 @@ pub struct Template {
     pub questions: Vec<Question>,
     #[serde(default)]
     pub indicators: Vec<Indicator>,
+    /// What the survey exists to find out, in the order a board paper's
+    /// brief states them. Left out, the brief is the headline indicators.
+    #[serde(default)]
+    pub findings: Vec<Finding>,
+}
+
+/// One thing the survey is meant to tell its readers (e.g. "support is
+/// uneven"), tied to the indicators and questions that measure it. The
+/// template names the finding; its wording in the brief is worked out from
+/// the figures on every run, so it can never say more than they do.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Finding {
+    pub id: String,
+    /// The finding as a heading: "Support is uneven and many feel isolated".
+    pub title: String,
+    /// Indicator ids whose overall figure and differing groups are stated.
+    #[serde(default)]
+    pub indicators: Vec<String>,
+    /// Question ids whose spread within groups and largest difference
+    /// between groups are stated.
+    #[serde(default)]
+    pub questions: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -402,6 +425,34 @@ impl Template {
                 );
             }
         }
+        let mut finding_ids = std::collections::HashSet::new();
+        for f in &self.findings {
+            if !finding_ids.insert(f.id.as_str()) {
+                bail!("findings: duplicate finding id `{}`", f.id);
+            }
+            if f.indicators.is_empty() && f.questions.is_empty() {
+                bail!(
+                    "findings.{}: name at least one of `indicators` or `questions` that measure it",
+                    f.id
+                );
+            }
+            for i in &f.indicators {
+                if !ind_ids.contains(i.as_str()) {
+                    bail!("findings.{}.indicators: `{i}` is not an indicator id", f.id);
+                }
+            }
+            for q in &f.questions {
+                match self.question(q) {
+                    None => bail!("findings.{}.questions: `{q}` is not a question id", f.id),
+                    Some(q) if q.kind == Kind::Text || q.id == self.group.question => bail!(
+                        "findings.{}.questions: `{}` is a text or group question, which has no figures to state",
+                        f.id,
+                        q.id
+                    ),
+                    Some(_) => {}
+                }
+            }
+        }
         Ok(())
     }
 }
@@ -437,8 +488,30 @@ mod tests {
                 "comments"
             ]
         );
-        assert_eq!(t.indicators.len(), 8);
+        assert_eq!(t.indicators.len(), 9);
         assert_eq!(t.group.values.len(), 7);
+        // The three findings the survey exists for, each measured by something.
+        let findings: Vec<_> = t.findings.iter().map(|f| f.id.as_str()).collect();
+        assert_eq!(findings, ["role_use", "support", "training"]);
+    }
+
+    #[test]
+    fn a_finding_must_name_real_measures() {
+        let bad = BUILTIN_TOML.replace(
+            "indicators = [\"feels_isolated\"",
+            "indicators = [\"feels_lonely\"",
+        );
+        let err = format!("{:#}", Template::from_toml(&bad, "x.toml").unwrap_err());
+        assert!(
+            err.contains("findings.support.indicators") && err.contains("feels_lonely"),
+            "{err}"
+        );
+        let bad = BUILTIN_TOML.replace(
+            "questions = [\"involvement\", \"activities\"]",
+            "questions = [\"comments\"]",
+        );
+        let err = format!("{:#}", Template::from_toml(&bad, "x.toml").unwrap_err());
+        assert!(err.contains("findings.role_use.questions"), "{err}");
     }
 
     #[test]

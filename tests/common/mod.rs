@@ -25,10 +25,14 @@ pub fn sample() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/sel-stakeholder-survey.csv")
 }
 
-/// The binary with a predictable environment: no colour, fixed width.
+/// The binary with a predictable environment: no colour, fixed width, and
+/// the paper dated 1 December 2026 (`SOURCE_DATE_EPOCH`), so snapshots do
+/// not change with the day they run.
 pub fn bin() -> Command {
     let mut c = Command::cargo_bin("survey-lens").expect("binary is built");
-    c.env_remove("NO_COLOR").env("COLUMNS", "120");
+    c.env_remove("NO_COLOR")
+        .env("COLUMNS", "120")
+        .env("SOURCE_DATE_EPOCH", "1796083200");
     c
 }
 

@@ -106,11 +106,16 @@ fn percent_ticks(steps: usize) -> Vec<(f64, String)> {
         .collect()
 }
 
-/// Whether group names are too long for the narrowest label column. Then
-/// every chart numbers its groups and prints the full names in a key, so that
-/// names shortened to the same prefix stay distinguishable.
+/// Whether group names shortened to the narrowest label column would become
+/// the same. Then every chart numbers its groups and prints the full names
+/// in a key, so that they stay distinguishable; otherwise a shortened name
+/// ("Other or not st…") is still one group, and the key would only cost the
+/// printed paper space.
 pub fn needs_key(s: &Summary) -> bool {
-    s.groups.iter().any(|g| text_width(g, TYPE_LABEL) > 180)
+    let mut seen = std::collections::HashSet::new();
+    !s.groups
+        .iter()
+        .all(|g| seen.insert(fit(g, 180, TYPE_LABEL)))
 }
 
 /// A muted note beside or in place of a group's bar ("no answers", "[z]",
@@ -653,7 +658,7 @@ pub fn heatmap<DB: DrawingBackend>(p: &Painter<DB>, s: &Summary, title: &str) ->
         p,
         title,
         &format!(
-            "Each cell is the percentage of people in the {group} for that measure; darker is lower, lighter is higher. Words mark cells that differ from All."
+            "Each cell is the percentage of people in the {group} for that measure. Colour and symbol say whether the {group} is clearly worse or better than All on it, whichever way is better for that measure."
         ),
     )?;
     let n = s.indicators.len().max(1) as i32;
@@ -714,13 +719,9 @@ pub fn heatmap<DB: DrawingBackend>(p: &Painter<DB>, s: &Summary, title: &str) ->
                     )?;
                 }
                 (Some(v), _) => {
-                    let color = viridis(v / 100.0);
+                    let color = verdict_fill(flag(c));
                     p.rect((xa, ya), (xb, yb), color)?;
-                    let mark = match flag(c) {
-                        Some(Verdict::Worse) => Some("▲ worse"),
-                        Some(Verdict::Better) => Some("■ better"),
-                        Some(Verdict::Similar) | None => None,
-                    };
+                    let mark = flag(c).map(verdict_mark);
                     let ty = if mark.is_some() { y + 20 } else { y + 30 };
                     p.text(
                         &pct(v),
@@ -745,33 +746,50 @@ pub fn heatmap<DB: DrawingBackend>(p: &Painter<DB>, s: &Summary, title: &str) ->
         }
         y += 60;
     }
-    // Legend: the colour scale and the hatch.
+    // Legend: what each colour and symbol means, and the hatch.
     let y = y + 24;
-    let (lx0, lx1) = (x0, x0 + 500);
-    for k in 0..100 {
-        let xa = lx0 + (lx1 - lx0) * k / 100;
-        let xb = lx0 + (lx1 - lx0) * (k + 1) / 100;
-        p.rect((xa, y), (xb, y + 22), viridis(k as f64 / 99.0))?;
+    let mut x = MARGIN;
+    for v in [Some(Verdict::Worse), Some(Verdict::Better), None] {
+        p.rect((x, y), (x + 40, y + 26), verdict_fill(v))?;
+        p.outline((x, y), (x + 40, y + 26), MUTED)?;
+        let said = match v {
+            Some(v) => format!("{} than All", verdict_mark(v)),
+            None => "similar to All (or All itself)".into(),
+        };
+        p.text(&said, (x + 50, y + 13), TYPE_BODY, INK, HPos::Left, false)?;
+        x += 50 + text_width(&said, TYPE_BODY) + 40;
     }
-    p.text(
-        "Percentage:",
-        (lx0 - 12, y + 11),
-        TYPE_BODY,
-        INK,
-        HPos::Right,
-        false,
-    )?;
-    let after = x_axis(p, (lx0, lx1), y + 22, &percent_ticks(4), "", 16)?;
-    p.hatch((lx1 + 60, y), (lx1 + 90, y + 22))?;
+    p.hatch((x, y), (x + 40, y + 26))?;
     p.text(
         &format!("{CONFIDENTIAL} hidden so that nobody can be identified"),
-        (lx1 + 100, y + 11),
+        (x + 50, y + 13),
         TYPE_BODY,
         INK,
         HPos::Left,
         false,
     )?;
-    Ok(after + 10)
+    Ok(y + 26 + 20)
+}
+
+/// A heatmap cell's fill: the verdict against All, never the raw
+/// percentage, so that colour means the same in every column (a high
+/// "confident" and a high "isolated" are opposite news). Light tints keep
+/// dark text at well over 4.5:1.
+pub fn verdict_fill(v: Option<Verdict>) -> RGBColor {
+    match v {
+        Some(Verdict::Worse) => RGBColor(248, 196, 160),
+        Some(Verdict::Better) => RGBColor(176, 212, 238),
+        Some(Verdict::Similar) | None => RGBColor(242, 242, 242),
+    }
+}
+
+/// The symbol and word for a verdict, so it is never told by colour alone.
+fn verdict_mark(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Worse => "▲ worse",
+        Verdict::Better => "■ better",
+        Verdict::Similar => "similar",
+    }
 }
 
 /// One headline indicator across waves: a panel per group (All first), each

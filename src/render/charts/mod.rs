@@ -118,83 +118,111 @@ fn sentence(text: &str) -> String {
     }
 }
 
+/// The headline charts' alt text: which groups are worse and which better
+/// than All, by name and on how many measures, and the range of All's own
+/// figures, so a reader who cannot see the chart learns what it shows.
 fn indicators_alt(s: &Summary) -> String {
     let n = s.indicators.len();
-    let parts: Vec<String> = super::standouts(s)
+    let outs = super::standouts(s);
+    let named = |pick: fn(&super::Standout) -> usize| -> Vec<String> {
+        outs.iter()
+            .filter(|o| pick(o) > 0)
+            .map(|o| format!("{} on {} of {n}", o.group, pick(o)))
+            .collect()
+    };
+    let (worse, better) = (named(|o| o.worse.len()), named(|o| o.better.len()));
+    let mut said = Vec::new();
+    let overall: Vec<(&str, f64)> = s
+        .indicators
         .iter()
-        .map(|o| {
-            let mut said = Vec::new();
-            if !o.worse.is_empty() {
-                said.push(format!(
-                    "worse than All on {} of {n} measures",
-                    o.worse.len()
-                ));
-            }
-            if !o.better.is_empty() {
-                said.push(format!("better than All on {} of {n}", o.better.len()));
-            }
-            format!("{} is {}", o.group, said.join(" and "))
-        })
+        .filter_map(|i| Some((i.label.as_str(), i.cell(ALL)?.percent?)))
         .collect();
-    if parts.is_empty() {
-        super::NO_STANDOUT.into()
-    } else {
-        format!("{}.", parts.join("; "))
+    let lo = overall.iter().min_by(|a, b| a.1.total_cmp(&b.1));
+    let hi = overall.iter().max_by(|a, b| a.1.total_cmp(&b.1));
+    if let (Some(lo), Some(hi)) = (lo, hi)
+        && overall.len() > 1
+    {
+        said.push(format!(
+            "Overall figures run from {} ({}) to {} ({})",
+            pct(lo.1),
+            lower_first(lo.0),
+            pct(hi.1),
+            lower_first(hi.0)
+        ));
     }
+    if worse.is_empty() && better.is_empty() {
+        said.push(super::NO_STANDOUT.trim_end_matches('.').to_string());
+    } else {
+        if !worse.is_empty() {
+            said.push(format!(
+                "Worse than All: {}",
+                super::document::join_and(&worse)
+            ));
+        }
+        if !better.is_empty() {
+            said.push(format!(
+                "Better than All: {}",
+                super::document::join_and(&better)
+            ));
+        }
+        said.push(format!(
+            "other {} are similar to All or hidden",
+            super::brief::groups_word(s)
+        ));
+    }
+    format!("{}.", said.join(". ").replace(". other", "; other"))
 }
 
+/// A question chart's alt text: the overall figure, and the largest
+/// difference between groups with the groups above and below named.
 fn question_alt(s: &Summary, q: &QuestionSummary) -> String {
     let all = |o: &String| q.cell(ALL, o).and_then(|c| c.percent);
-    match q.kind {
+    let head = match q.kind {
         Kind::Likert => {
             let n = q.options.len();
-            let top: Vec<&String> = q.options[n.saturating_sub(2)..].iter().collect();
-            let share = |g: &str| -> Option<f64> {
-                top.iter()
-                    .map(|o| q.cell(g, o).and_then(|c| c.percent))
-                    .sum::<Option<f64>>()
-            };
-            let mut by_group: Vec<(&str, f64)> = s
-                .groups
-                .iter()
-                .filter_map(|g| share(g).map(|v| (g.as_str(), v)))
-                .collect();
-            by_group.sort_by(|a, b| b.1.total_cmp(&a.1));
-            let head = match share(ALL) {
-                Some(v) => format!(
+            let top = &q.options[n.saturating_sub(2)..];
+            top.iter().map(all).sum::<Option<f64>>().map(|v| {
+                format!(
                     "Overall {} answer {} or {}",
                     pct(v),
-                    top[0],
-                    top[top.len() - 1]
-                ),
-                None => "Overall figures are hidden".into(),
-            };
-            match (by_group.first(), by_group.last()) {
-                (Some(hi), Some(lo)) if by_group.len() > 1 => format!(
-                    "{head}; highest in {} ({}), lowest in {} ({}).",
-                    hi.0,
-                    pct(hi.1),
-                    lo.0,
-                    pct(lo.1)
-                ),
-                _ => format!("{head}."),
-            }
+                    lower_first(&top[0]),
+                    lower_first(&top[top.len() - 1])
+                )
+            })
         }
-        Kind::Single | Kind::Multi | Kind::Text => {
-            let best = q
-                .options
-                .iter()
-                .filter_map(|o| all(o).map(|v| (o, v)))
-                .max_by(|a, b| a.1.total_cmp(&b.1));
-            match best {
-                // A shown 0 beside hidden answers is not "the most common".
-                Some((o, v)) if v > 0.0 => {
-                    format!("The most common answer overall is \"{o}\" ({}).", pct(v))
-                }
-                _ => "Overall figures are hidden so that nobody can be identified.".into(),
+        Kind::Single | Kind::Multi | Kind::Text => q
+            .options
+            .iter()
+            .filter_map(|o| all(o).map(|v| (o, v)))
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            // A shown 0 beside hidden answers is not "the most common".
+            .filter(|(_, v)| *v > 0.0)
+            .map(|(o, v)| format!("The most common answer overall is \"{o}\" ({})", pct(v))),
+    };
+    let mut said =
+        vec![head.unwrap_or_else(|| {
+            "Overall figures are hidden so that nobody can be identified".into()
+        })];
+    if let Some(g) = super::brief::largest_gap(s, q) {
+        let overall = all(&g.option)
+            .map(|v| format!(", against {} overall", pct(v)))
+            .unwrap_or_default();
+        said.push(format!(
+            "The largest difference between {} is \"{}\": {} in {}, above {} in {}{overall} ({})",
+            super::brief::groups_word(s),
+            g.option,
+            pct(g.high.1),
+            g.high.0,
+            pct(g.low.1),
+            g.low.0,
+            if g.clear {
+                "larger than chance"
+            } else {
+                "could be chance"
             }
-        }
+        ));
     }
+    format!("{}.", said.join(". "))
 }
 
 /// What to draw: one of a report's charts, or an indicator's trend across

@@ -83,18 +83,6 @@ pub fn diverging(n: usize) -> Vec<RGBColor> {
     }
 }
 
-/// Viridis (colour-blind safe, prints in greyscale) at `t` in [0, 1].
-pub fn viridis(t: f64) -> RGBColor {
-    const STOPS: [RGBColor; 5] = [
-        RGBColor(68, 1, 84),
-        RGBColor(59, 82, 139),
-        RGBColor(33, 145, 140),
-        RGBColor(94, 201, 98),
-        RGBColor(253, 231, 37),
-    ];
-    lerp_stops(&STOPS, t)
-}
-
 fn lerp_stops(stops: &[RGBColor], t: f64) -> RGBColor {
     let t = t.clamp(0.0, 1.0) * (stops.len() - 1) as f64;
     let i = (t.floor() as usize).min(stops.len() - 2);
@@ -104,10 +92,42 @@ fn lerp_stops(stops: &[RGBColor], t: f64) -> RGBColor {
     RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
 }
 
-/// Black or white, whichever reads better on `bg`.
+/// WCAG 2 relative luminance of an sRGB colour.
+fn luminance(c: RGBColor) -> f64 {
+    let lin = |v: u8| {
+        let v = v as f64 / 255.0;
+        if v <= 0.04045 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * lin(c.0) + 0.7152 * lin(c.1) + 0.0722 * lin(c.2)
+}
+
+/// WCAG 2 contrast ratio between two colours (1 to 21).
+pub fn contrast(a: RGBColor, b: RGBColor) -> f64 {
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
+/// Text colour for a label on `bg` with at least 4.5:1 contrast (WCAG AA):
+/// the house ink or white where either reaches it, else pure black, which
+/// always does where white does not. White on Okabe-Ito orange or sky blue
+/// reads at about 2:1, so the choice is by measured contrast, not lightness.
 pub fn text_on(bg: RGBColor) -> RGBColor {
-    let l = 0.2126 * bg.0 as f64 + 0.7152 * bg.1 as f64 + 0.0722 * bg.2 as f64;
-    if l > 140.0 { INK } else { WHITE }
+    const AA: f64 = 4.5;
+    let ink = contrast(INK, bg);
+    let white = contrast(WHITE, bg);
+    if ink >= AA && ink >= white {
+        INK
+    } else if white >= AA {
+        WHITE
+    } else if ink >= AA {
+        INK
+    } else {
+        BLACK
+    }
 }
 
 /// Width of `s` at `size` px. An estimate from DejaVu Sans's average advance,
@@ -336,7 +356,16 @@ mod tests {
         assert_eq!(text_on(RGBColor(240, 228, 66)), INK);
         assert_eq!(diverging(5).len(), 5);
         assert_eq!(diverging(7).len(), 7);
-        assert_eq!(viridis(0.0), RGBColor(68, 1, 84));
-        assert_eq!(viridis(1.0), RGBColor(253, 231, 37));
+        // Every fill a label can sit on gets 4.5:1 or better.
+        let fills = CATEGORICAL
+            .iter()
+            .copied()
+            .chain(diverging(5))
+            .chain(diverging(7));
+        for bg in fills {
+            let c = contrast(text_on(bg), bg);
+            assert!(c >= 4.5, "{bg:?}: {c:.2}");
+        }
+        assert!((contrast(WHITE, BLACK) - 21.0).abs() < 1e-9);
     }
 }
