@@ -236,6 +236,9 @@ pub struct Cell {
 pub struct IndicatorSummary {
     pub id: String,
     pub label: String,
+    /// The template's short label, for narrow places; none when it has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub short: Option<String>,
     pub section: String,
     pub question: String,
     pub higher_is: Polarity,
@@ -304,6 +307,11 @@ impl QuestionSummary {
 }
 
 impl IndicatorSummary {
+    /// The short label where there is one, else the label.
+    pub fn short_label(&self) -> &str {
+        self.short.as_deref().unwrap_or(&self.label)
+    }
+
     pub fn cell(&self, group: &str) -> Option<&IndicatorCell> {
         self.cells.iter().find(|c| c.group == group)
     }

@@ -446,6 +446,7 @@ fn indicators(template: &Template, cols: &Columns, figs: &Figures) -> Vec<Indica
             IndicatorSummary {
                 id: ind.id.clone(),
                 label: ind.label.clone(),
+                short: ind.short.clone(),
                 section: ind.section.clone(),
                 question: ind.question.clone(),
                 higher_is: ind.higher_is,

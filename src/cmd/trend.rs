@@ -91,6 +91,7 @@ pub fn run(args: TrendArgs) -> Result<()> {
                     header,
                     rows,
                     numeric_from: 1,
+                    screen_only: false,
                 }),
                 Block::Figure(charts::Chart {
                     id: chart_id,

@@ -53,6 +53,10 @@ pub struct Table {
     pub rows: Vec<Vec<Runs>>,
     /// Columns from this index hold numbers (right-aligned).
     pub numeric_from: usize,
+    /// Left out of the printed paper because a chart beside it shows the
+    /// same figures (the paper must stay short enough for a board); on
+    /// screen, in report.md and in the CSVs it is always there.
+    pub screen_only: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -162,14 +166,14 @@ pub fn build(s: &Summary, charts: &[Chart]) -> Document {
             blocks.push(Block::Para(text(&sec.intro)));
         }
         for q in qs {
-            blocks.extend(question(s, q));
-            blocks.extend(
-                charts
-                    .iter()
-                    .filter(|c| c.question.as_deref() == Some(q.id.as_str()))
-                    .cloned()
-                    .map(Block::Figure),
-            );
+            let charted: Vec<Block> = charts
+                .iter()
+                .filter(|c| c.question.as_deref() == Some(q.id.as_str()))
+                .cloned()
+                .map(Block::Figure)
+                .collect();
+            blocks.extend(question(s, q, !charted.is_empty()));
+            blocks.extend(charted);
         }
         sections.push(Section {
             id: format!("section-{}", sec.id),
@@ -325,6 +329,7 @@ pub fn change_section(c: &Comparison) -> Section {
             ],
             rows,
             numeric_from: 1,
+            screen_only: false,
         }));
     }
     if !c.not_compared.is_empty() {
@@ -454,6 +459,7 @@ fn headline(s: &Summary) -> Section {
             header,
             rows,
             numeric_from: 1,
+            screen_only: false,
         }),
         Block::Para(text(format!("For each measure: {}.", polarity.join("; ")))),
     ];
@@ -505,11 +511,14 @@ fn responses_by_group(s: &Summary) -> Section {
             header: vec![text(&s.group_label), text("Responses"), text("Share")],
             rows,
             numeric_from: 1,
+            screen_only: false,
         })],
     }
 }
 
-fn question(s: &Summary, q: &QuestionSummary) -> Vec<Block> {
+/// A question's heading, table and notes. `charted`: a chart of it follows,
+/// so the printed paper may leave the table out.
+fn question(s: &Summary, q: &QuestionSummary, charted: bool) -> Vec<Block> {
     let mut blocks = vec![Block::Heading(q.text.clone())];
     if q.kind == Kind::Text {
         let answered = q.answered.get(ALL).copied().flatten();
@@ -563,14 +572,16 @@ fn question(s: &Summary, q: &QuestionSummary) -> Vec<Block> {
             .collect(),
     );
     blocks.push(Block::Table(Table {
+        // The question is the heading just above: the caption says how to
+        // read the table.
         caption: format!(
-            "{}: number choosing each answer (and percentage of those who answered) by {}",
-            q.text,
+            "Number choosing each answer (and percentage of those who answered), by {}",
             lower_first(&s.group_label)
         ),
         header,
         rows,
         numeric_from: 1,
+        screen_only: charted,
     }));
     if q.kind == Kind::Multi {
         blocks.push(Block::Para(text(
@@ -641,6 +652,7 @@ fn inputs(s: &Summary) -> Section {
             header: vec![text("File"), text("Rows"), text("Source"), text("SHA-256 (start)")],
             rows,
             numeric_from: 1,
+            screen_only: false,
         })],
     }
 }

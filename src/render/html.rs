@@ -50,7 +50,14 @@ fn runs(r: &Runs) -> String {
     for span in r {
         match span {
             Span::Text(t) => o.push_str(&esc(t)),
-            Span::Mark(t) => o.push_str(&abbreviate(&esc(t))),
+            // A figure such as `12 (34%)` or `24% (n=33)` must not break
+            // inside, or narrow columns stack it over two lines (and double
+            // a printed table's height); a trailing space still may.
+            Span::Mark(t) => {
+                let (figure, rest) = t.split_at(t.trim_end().len());
+                o.push_str(&abbreviate(&esc(figure).replace(' ', "\u{a0}")));
+                o.push_str(rest);
+            }
             Span::Strong(t) => {
                 let _ = write!(o, "<strong>{}</strong>", esc(t));
             }
@@ -79,7 +86,8 @@ fn cell_class(r: &Runs, numeric: bool) -> &'static str {
 fn table(o: &mut String, t: &Table) {
     let _ = writeln!(
         o,
-        "<div class=\"table-wrap\"><table>\n<caption>{}</caption>",
+        "<div class=\"table-wrap{}\"><table>\n<caption>{}</caption>",
+        if t.screen_only { " screen-only" } else { "" },
         esc(&t.caption)
     );
     o.push_str("<thead><tr>");
@@ -179,22 +187,30 @@ footer { max-width: 1100px; margin: 2rem auto; padding: 0 24px; color: var(--mut
 dl.cover { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1.2rem; margin: 1rem 0 1.2rem; padding: .8rem 1rem; background: var(--band); }
 dl.cover dt { font-weight: bold; }
 dl.cover dd { margin: 0; }
+.print-only { display: none; }
 h1.appendix { margin-top: 3rem; border-top: 4px solid var(--ink); padding-top: .6rem; }
-@page { size: A4; margin: 16mm 12mm 15mm;
+@page { size: A4; margin: 14mm 12mm 13mm;
   @bottom-right { content: "Page " counter(page) " of " counter(pages); font-family: "DejaVu Sans", Arial, sans-serif; font-size: 8pt; color: #5f5f5f; }
 }
 @media print {
-  body { font-size: 9.5pt; }
+  body { font-size: 9.5pt; line-height: 1.35; }
   .lede, .summary-box { font-size: 10.5pt; }
   main, header.report, footer { max-width: none; padding: 0; }
   header.report { padding-top: 0; }
   h1.appendix { break-before: page; margin-top: 0; }
+  .screen-only { display: none; }
+  .print-only { display: block; }
   h2 { margin-top: 1.4rem; }
   h2, h3 { break-after: avoid; }
   figure.chart, tr { break-inside: avoid; }
   .table-wrap { overflow: visible; }
-  table { font-size: 7.5pt; }
-  th, td { padding: .15rem .25rem; }
+  table { font-size: 7.5pt; line-height: 1.25; }
+  th, td { padding: .1rem .25rem; }
+  figcaption { font-size: 8pt; }
+  h3 { margin: 1rem 0 .3rem; }
+  p { margin: .4rem 0; }
+  figure.chart { margin: .5rem 0 .8rem; }
+  .table-wrap { margin: .3rem 0 .6rem; }
   a { color: inherit; text-decoration: none; }
 }
 "#;
@@ -281,6 +297,18 @@ pub fn render(s: &Summary, charts: &[(Chart, String)]) -> String {
                 "<h1 class=\"appendix\" id=\"appendix\">{}</h1>",
                 esc(document::APPENDIX)
             );
+            let screen_only = d
+                .sections
+                .iter()
+                .flat_map(|s| &s.blocks)
+                .any(|b| matches!(b, Block::Table(t) if t.screen_only));
+            if screen_only {
+                o.push_str(
+                    "<p class=\"print-only\">On paper each question is shown as a chart; its table of counts \
+                     is left out to keep the paper short. The tables are in the on-screen version of this paper \
+                     (report.html), in report.md and in the tables folder.</p>\n",
+                );
+            }
         }
         let _ = writeln!(
             o,

@@ -199,6 +199,10 @@ impl Polarity {
 pub struct Indicator {
     pub id: String,
     pub label: String,
+    /// A few short words for narrow places (heatmap columns), e.g. "Feel
+    /// isolated". Left out, the label is used.
+    #[serde(default)]
+    pub short: Option<String>,
     pub section: String,
     pub question: String,
     /// Answers that count towards the indicator.

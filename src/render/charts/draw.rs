@@ -12,23 +12,34 @@ use crate::text::lower_first;
 
 const RIGHT: i32 = WIDTH as i32 - MARGIN;
 
+/// Row pitch of the bar charts, and the label column beside them.
+const ROW: i32 = 24;
+const LABEL_COL: i32 = 200;
+/// Row pitch and label column of the two-column small multiples.
+const SMALL_ROW: i32 = 16;
+const SMALL_LABEL_COL: i32 = 124;
+/// The narrowest column a group's name is shortened to (small multiples).
+const NARROWEST_LABEL: i32 = SMALL_LABEL_COL - 6;
+/// Size of a value label inside a bar.
+const IN_BAR: u32 = TYPE_LABEL;
+
 /// Title (bold, wrapped) and a muted explanatory subtitle.
 pub fn header<DB: DrawingBackend>(p: &Painter<DB>, title: &str, subtitle: &str) -> Result<i32> {
     let w = RIGHT - MARGIN;
-    let mut y = MARGIN + 18;
+    let mut y = MARGIN + 12;
     for l in wrap(title, w, TYPE_TITLE, 3) {
         p.text(&l, (MARGIN, y), TYPE_TITLE, INK, HPos::Left, true)?;
-        y += 44;
+        y += 28;
     }
     y = p.lines(
-        &wrap(subtitle, w, TYPE_HEADING, 4),
+        &wrap(subtitle, w, TYPE_BODY, 4),
         (MARGIN, y + 2),
-        TYPE_HEADING,
+        TYPE_BODY,
         MUTED,
         HPos::Left,
-        30,
+        21,
     )?;
-    Ok(y + 14)
+    Ok(y + 8)
 }
 
 /// Legend items flowed across lines: a swatch (or hatch) and its text.
@@ -39,23 +50,23 @@ fn legend<DB: DrawingBackend>(
 ) -> Result<i32> {
     let (mut x, mut y) = (MARGIN, y);
     for (color, label) in items {
-        let label = fit(label, 600, TYPE_HEADING);
-        let w = 26 + 8 + text_width(&label, TYPE_HEADING) + 30;
+        let label = fit(label, 560, TYPE_LABEL);
+        let w = 18 + 6 + text_width(&label, TYPE_LABEL) + 18;
         if x + w > RIGHT && x > MARGIN {
             x = MARGIN;
-            y += 36;
+            y += 22;
         }
         match color {
             Some(c) => {
-                p.rect((x, y - 12), (x + 26, y + 12), *c)?;
-                p.outline((x, y - 12), (x + 26, y + 12), MUTED)?;
+                p.rect((x, y - 8), (x + 18, y + 8), *c)?;
+                p.outline((x, y - 8), (x + 18, y + 8), MUTED)?;
             }
-            None => p.hatch((x, y - 12), (x + 26, y + 12))?,
+            None => p.hatch((x, y - 8), (x + 18, y + 8))?,
         }
-        p.text(&label, (x + 34, y), TYPE_HEADING, INK, HPos::Left, false)?;
+        p.text(&label, (x + 24, y), TYPE_LABEL, INK, HPos::Left, false)?;
         x += w;
     }
-    Ok(y + 40)
+    Ok(y + 22)
 }
 
 /// Percentage ticks along the bottom of a plot from `x0` to `x1`.
@@ -70,21 +81,21 @@ fn x_axis<DB: DrawingBackend>(
     p.line((x0, y), (x1, y), MUTED, 1)?;
     for (t, label) in ticks {
         let x = x0 + ((x1 - x0) as f64 * t).round() as i32;
-        p.line((x, y), (x, y + 6), MUTED, 1)?;
-        p.text(label, (x, y + 20), size, MUTED, HPos::Center, false)?;
+        p.line((x, y), (x, y + 4), MUTED, 1)?;
+        p.text(label, (x, y + 15), size, MUTED, HPos::Center, false)?;
     }
     if !title.is_empty() {
         p.text(
             title,
-            ((x0 + x1) / 2, y + 48),
+            ((x0 + x1) / 2, y + 35),
             size,
             INK,
             HPos::Center,
             false,
         )?;
-        return Ok(y + 70);
+        return Ok(y + 50);
     }
-    Ok(y + 36)
+    Ok(y + 28)
 }
 
 fn grid<DB: DrawingBackend>(
@@ -115,7 +126,7 @@ pub fn needs_key(s: &Summary) -> bool {
     let mut seen = std::collections::HashSet::new();
     !s.groups
         .iter()
-        .all(|g| seen.insert(fit(g, 180, TYPE_LABEL)))
+        .all(|g| seen.insert(fit(g, NARROWEST_LABEL, TYPE_LABEL)))
 }
 
 /// A muted note beside or in place of a group's bar ("no answers", "[z]",
@@ -147,16 +158,16 @@ fn group_label<DB: DrawingBackend>(
 
 /// The key of numbered group names, under the chart; returns the new bottom.
 pub fn group_key<DB: DrawingBackend>(p: &Painter<DB>, s: &Summary, y: i32) -> Result<i32> {
-    let mut y = y + 12;
+    let mut y = y + 8;
     p.text("Key:", (MARGIN, y), TYPE_LABEL, INK, HPos::Left, true)?;
     for (i, g) in s.groups.iter().enumerate() {
         let lines = wrap(
             &format!("{}. {g}", i + 1),
-            RIGHT - MARGIN - 60,
+            RIGHT - MARGIN - 44,
             TYPE_LABEL,
             3,
         );
-        y = p.lines(&lines, (MARGIN + 60, y), TYPE_LABEL, INK, HPos::Left, 24)?;
+        y = p.lines(&lines, (MARGIN + 44, y), TYPE_LABEL, INK, HPos::Left, 20)?;
     }
     Ok(y)
 }
@@ -187,14 +198,14 @@ pub fn stacked<DB: DrawingBackend>(
         )))
         .collect();
     y = legend(p, &items, y + 6)?;
-    let (x0, x1) = (MARGIN + 330, RIGHT - 130);
+    let (x0, x1) = (MARGIN + LABEL_COL + 10, RIGHT - 64);
     let rows: Vec<&str> = s.groups_and_all().collect();
     let top = y;
-    grid(p, (x0, x1), (top, top + rows.len() as i32 * 46), 5)?;
+    grid(p, (x0, x1), (top, top + rows.len() as i32 * ROW), 5)?;
     for g in rows {
-        let yc = y + 23;
-        group_label(p, s, g, (MARGIN, yc), 310, TYPE_HEADING)?;
-        let (b0, b1) = (yc - 15, yc + 15);
+        let yc = y + ROW / 2;
+        group_label(p, s, g, (MARGIN, yc), LABEL_COL, TYPE_HEADING)?;
+        let (b0, b1) = (yc - 10, yc + 10);
         match q.answered.get(g).copied().flatten() {
             None => {
                 p.hatch((x0, b0), (x1, b1))?;
@@ -223,8 +234,8 @@ pub fn stacked<DB: DrawingBackend>(
                         let (xa, xb) = (at(cum), at(cum + hidden_share));
                         cum += hidden_share;
                         p.hatch((xa, b0), (xb, b1))?;
-                        if xb - xa >= 40 {
-                            p.boxed_text(CONFIDENTIAL, ((xa + xb) / 2, yc), 19)?;
+                        if xb - xa >= 34 {
+                            p.boxed_text(CONFIDENTIAL, ((xa + xb) / 2, yc), IN_BAR)?;
                         }
                     }
                     let Some(pc) = *pc else { continue };
@@ -232,30 +243,23 @@ pub fn stacked<DB: DrawingBackend>(
                     cum += pc;
                     let color = categorical(i);
                     p.rect((xa, b0), (xb, b1), color)?;
-                    if xb - xa >= 58 {
+                    if xb - xa >= 40 {
                         p.text(
                             &pct(pc),
                             ((xa + xb) / 2, yc),
-                            19,
+                            IN_BAR,
                             text_on(color),
                             HPos::Center,
                             false,
                         )?;
                     }
                 }
-                muted(p, &format!("n={n}"), (x1 + 12, yc), TYPE_BODY)?;
+                muted(p, &format!("n={n}"), (x1 + 8, yc), TYPE_LABEL)?;
             }
         }
-        y += 46;
+        y += ROW;
     }
-    x_axis(
-        p,
-        (x0, x1),
-        y + 4,
-        &percent_ticks(5),
-        "Share of people who answered (%)",
-        20,
-    )
+    x_axis(p, (x0, x1), y + 4, &percent_ticks(5), "", TYPE_LABEL)
 }
 
 /// Diverging stacked bars for an ordered scale, centred on the neutral answer
@@ -274,7 +278,7 @@ pub fn diverging_bars<DB: DrawingBackend>(
         p,
         title,
         &format!(
-            "Bars are centred on the middle of the scale: \"{}\" to the left, \"{}\" to the right. n is the number in each {group} who answered.",
+            "Percentage of people who answered, centred on the middle of the scale: \"{}\" to the left, \"{}\" to the right. n is the number in each {group} who answered.",
             q.options[0],
             q.options[n - 1]
         ),
@@ -316,25 +320,25 @@ pub fn diverging_bars<DB: DrawingBackend>(
         })
         .fold(40.0_f64, f64::max);
     let extent = ((extent / 20.0).ceil() * 20.0).min(100.0);
-    let (x0, x1) = (MARGIN + 330, RIGHT - 130);
+    let (x0, x1) = (MARGIN + LABEL_COL + 10, RIGHT - 64);
     let xc = (x0 + x1) / 2;
     let scale = (x1 - x0) as f64 / (2.0 * extent);
     let top = y;
     let steps = (extent / 20.0) as i32;
     for i in -steps..=steps {
         let x = xc + (i as f64 * 20.0 * scale).round() as i32;
-        p.line((x, top), (x, top + rows.len() as i32 * 46), GRID, 1)?;
+        p.line((x, top), (x, top + rows.len() as i32 * ROW), GRID, 1)?;
     }
     p.line(
         (xc, top - 6),
-        (xc, top + rows.len() as i32 * 46 + 4),
+        (xc, top + rows.len() as i32 * ROW + 4),
         INK,
         2,
     )?;
     for g in &rows {
-        let yc = y + 23;
-        group_label(p, s, g, (MARGIN, yc), 310, TYPE_HEADING)?;
-        let (b0, b1) = (yc - 15, yc + 15);
+        let yc = y + ROW / 2;
+        group_label(p, s, g, (MARGIN, yc), LABEL_COL, TYPE_HEADING)?;
+        let (b0, b1) = (yc - 10, yc + 10);
         match q.answered.get(*g).copied().flatten() {
             None => {
                 p.hatch((x0, b0), (x1, b1))?;
@@ -348,7 +352,7 @@ pub fn diverging_bars<DB: DrawingBackend>(
                     (xc, yc),
                     TYPE_BODY,
                 )?;
-                muted(p, &format!("n={nb}"), (x1 + 12, yc), TYPE_BODY)?;
+                muted(p, &format!("n={nb}"), (x1 + 8, yc), TYPE_LABEL)?;
             }
             Some(nb) => {
                 let (_, _, pcts) = split(g).expect("computed above");
@@ -356,12 +360,12 @@ pub fn diverging_bars<DB: DrawingBackend>(
                 let seg = |a: f64, b: f64, i: usize| -> Result<()> {
                     let (xa, xb) = (at(a.min(b)), at(a.max(b)));
                     p.rect((xa, b0), (xb, b1), colors[i])?;
-                    if xb - xa >= 58 {
+                    if xb - xa >= 40 {
                         let v = pcts[i].unwrap_or(0.0);
                         p.text(
                             &pct(v),
                             ((xa + xb) / 2, yc),
-                            19,
+                            IN_BAR,
                             text_on(colors[i]),
                             HPos::Center,
                             false,
@@ -389,8 +393,8 @@ pub fn diverging_bars<DB: DrawingBackend>(
                 let hatch = |a: f64, b: f64| -> Result<()> {
                     let (xa, xb) = (at(a.min(b)), at(a.max(b)));
                     p.hatch((xa, b0), (xb, b1))?;
-                    if xb - xa >= 40 {
-                        p.boxed_text(CONFIDENTIAL, ((xa + xb) / 2, yc), 19)?;
+                    if xb - xa >= 34 {
+                        p.boxed_text(CONFIDENTIAL, ((xa + xb) / 2, yc), IN_BAR)?;
                     }
                     Ok(())
                 };
@@ -439,10 +443,10 @@ pub fn diverging_bars<DB: DrawingBackend>(
                         None => {}
                     }
                 }
-                muted(p, &format!("n={nb}"), (x1 + 12, yc), TYPE_BODY)?;
+                muted(p, &format!("n={nb}"), (x1 + 8, yc), TYPE_LABEL)?;
             }
         }
-        y += 46;
+        y += ROW;
     }
     let ticks: Vec<(f64, String)> = (-steps..=steps)
         .map(|i| {
@@ -452,23 +456,20 @@ pub fn diverging_bars<DB: DrawingBackend>(
             )
         })
         .collect();
-    let y = x_axis(
-        p,
-        (x0, x1),
-        y + 4,
-        &ticks,
-        "Share of people who answered (%), each side of the middle",
-        20,
-    )?;
+    let y = x_axis(p, (x0, x1), y + 4, &ticks, "", TYPE_LABEL)?;
     let note = format!(
         "Hatched {CONFIDENTIAL}: answers hidden so that nobody can be identified, drawn with their combined share."
     );
-    muted(p, &note, (MARGIN, y + 4), TYPE_BODY)?;
-    Ok(y + 30)
+    muted(p, &note, (MARGIN, y + 2), TYPE_LABEL)?;
+    Ok(y + 22)
 }
 
-/// Small multiples for a multi-select question: one panel per option, a bar
-/// per group showing the share of respondents who chose it.
+/// A multi-select question as a grid of shares: one row per option and one
+/// column per group (All last), each cell the share who chose it as a
+/// number beside a bar on a track that it would fill at 100%. Options are
+/// compared down a column and groups across a row, in a fraction of the
+/// height small multiples take, which keeps a board paper short. With too
+/// many groups for columns, groups are the rows instead.
 pub fn multi_bars<DB: DrawingBackend>(
     p: &Painter<DB>,
     s: &Summary,
@@ -476,76 +477,139 @@ pub fn multi_bars<DB: DrawingBackend>(
     title: &str,
 ) -> Result<i32> {
     let group = lower_first(&s.group_label);
-    let y = header(
+    let mut y = header(
         p,
         title,
         &format!(
-            "Each panel is one option: the share of people in each {group} who chose it. People could choose more than one, so shares add up to more than 100%. Hatched {CONFIDENTIAL}: hidden so that nobody can be identified."
+            "Each cell is the share of people in the {group} who chose the option, with a bar that would fill its grey track at 100%. People could choose more than one, so shares add up to more than 100%. Hatched {CONFIDENTIAL}: hidden so that nobody can be identified."
         ),
     )?;
-    let rows: Vec<&str> = s.groups_and_all().collect();
-    panels(q.options.len(), y, |i, (px, py), pw| {
-        let opt = &q.options[i];
-        let mut y = p.lines(
-            &wrap(opt, pw, TYPE_HEADING, 2),
-            (px, py + 12),
-            TYPE_HEADING,
-            INK,
-            HPos::Left,
-            28,
-        )?;
-        let (x0, x1) = (px + 200, px + pw - 70);
-        grid(p, (x0, x1), (y, y + rows.len() as i32 * 30), 4)?;
-        for g in &rows {
-            let yc = y + 15;
-            group_label(p, s, g, (px, yc), 190, TYPE_LABEL)?;
-            match q.cell(g, opt) {
-                Some(c) if c.base == Some(0) => muted(p, NOT_APPLICABLE, (x0 + 6, yc), TYPE_LABEL)?,
+    let groups: Vec<&str> = s.groups_and_all().collect();
+    let options: Vec<&str> = q.options.iter().map(String::as_str).collect();
+    let label_w = 190;
+    let x0 = MARGIN + label_w + 10;
+    // A cell needs room for "100%" at least.
+    let fits = |n: usize| (RIGHT - x0) / n.max(1) as i32 >= 46;
+    let by_group_column = fits(groups.len()) || !fits(options.len());
+    let (rows, cols) = if by_group_column {
+        (&options, &groups)
+    } else {
+        (&groups, &options)
+    };
+    let cell = |r: &str, c: &str| {
+        if by_group_column {
+            q.cell(c, r)
+        } else {
+            q.cell(r, c)
+        }
+    };
+    // A group's name as a row or column label: numbered when names need a
+    // key, and All in bold.
+    let name = |g: &str, width: i32, lines: usize| -> Vec<String> {
+        match s.groups.iter().position(|n| n == g) {
+            Some(i) if needs_key(s) => vec![fit(&format!("{}. {g}", i + 1), width, TYPE_LABEL)],
+            _ => wrap(g, width, TYPE_LABEL, lines),
+        }
+    };
+    let cw = (RIGHT - x0) / cols.len().max(1) as i32;
+    let heads: Vec<Vec<String>> = cols
+        .iter()
+        .map(|c| match by_group_column {
+            true if needs_key(s) && *c != ALL => {
+                vec![format!(
+                    "{}.",
+                    s.groups.iter().position(|n| n == c).unwrap_or(0) + 1
+                )]
+            }
+            true => name(c, cw, 2),
+            false => wrap(c, cw, TYPE_LABEL, 4),
+        })
+        .collect();
+    let head_rows = heads.iter().map(Vec::len).max().unwrap_or(1) as i32;
+    for (i, lines) in heads.iter().enumerate() {
+        let cx = x0 + i as i32 * cw + cw / 2;
+        let top = y + 8 + 18 * (head_rows - lines.len() as i32);
+        p.lines(lines, (cx, top), TYPE_LABEL, INK, HPos::Center, 18)?;
+    }
+    y += 18 * head_rows + 4;
+    p.line((x0, y), (RIGHT, y), MUTED, 1)?;
+    for r in rows.iter() {
+        let lines = if by_group_column {
+            wrap(r, label_w, TYPE_LABEL, 3)
+        } else {
+            name(r, label_w, 2)
+        };
+        let row_h = 18 * lines.len() as i32 + 8;
+        let yc = y + row_h / 2;
+        let first = yc - 9 * (lines.len() as i32 - 1);
+        if *r == ALL {
+            p.text(ALL, (MARGIN, yc), TYPE_LABEL, INK, HPos::Left, true)?;
+        } else {
+            p.lines(&lines, (MARGIN, first), TYPE_LABEL, INK, HPos::Left, 18)?;
+        }
+        for (i, c) in cols.iter().enumerate() {
+            let (xa, xb) = (x0 + i as i32 * cw + 3, x0 + (i as i32 + 1) * cw - 3);
+            let all = *r == ALL || *c == ALL;
+            match cell(r, c) {
+                Some(c) if c.base == Some(0) => {
+                    p.text(
+                        NOT_APPLICABLE,
+                        (xb, yc),
+                        TYPE_LABEL,
+                        MUTED,
+                        HPos::Right,
+                        false,
+                    )?;
+                }
                 Some(c) => match c.percent {
                     None => {
-                        p.hatch((x0, yc - 10), (x0 + 30, yc + 10))?;
-                        muted(p, CONFIDENTIAL, (x0 + 38, yc), TYPE_LABEL)?;
+                        p.hatch((xa, yc - 9), (xb, yc + 9))?;
+                        p.boxed_text(CONFIDENTIAL, ((xa + xb) / 2, yc), TYPE_LABEL)?;
                     }
                     Some(v) => {
-                        let xb = x0 + ((x1 - x0) as f64 * v / 100.0).round() as i32;
-                        let color = if *g == ALL {
-                            CATEGORICAL[0]
-                        } else {
-                            CATEGORICAL[4]
-                        };
-                        p.rect((x0, yc - 10), (xb, yc + 10), color)?;
-                        p.text(&pct(v), (xb + 6, yc), TYPE_LABEL, INK, HPos::Left, false)?;
+                        let color = if all { CATEGORICAL[0] } else { CATEGORICAL[4] };
+                        // The bar's track on the left, the number to its
+                        // right on white, so no number sits on a bar's edge.
+                        let track = xb - 42;
+                        if track - xa >= 12 {
+                            p.rect((xa, yc - 7), (track, yc + 7), HIDDEN)?;
+                            let xv = xa + ((track - xa) as f64 * v / 100.0).round() as i32;
+                            p.rect((xa, yc - 7), (xv, yc + 7), color)?;
+                        }
+                        p.text(&pct(v), (xb, yc), TYPE_LABEL, INK, HPos::Right, all)?;
                     }
                 },
                 None => {}
             }
-            y += 30;
         }
-        x_axis(p, (x0, x1), y + 2, &percent_ticks(2), "", 16)
-    })
+        y += row_h;
+        p.line((MARGIN, y), (RIGHT, y), GRID, 1)?;
+    }
+    Ok(y + 6)
 }
 
-/// Lays out `n` panels in two columns; `draw(i, (x, y), width)` returns the
-/// panel's bottom. Returns the bottom of the last row.
+/// Lays out `n` panels in `cols` columns; `draw(i, (x, y), width)` returns
+/// the panel's bottom. Returns the bottom of the last row.
 fn panels(
     n: usize,
+    cols: usize,
     top: i32,
     mut draw: impl FnMut(usize, (i32, i32), i32) -> Result<i32>,
 ) -> Result<i32> {
-    let gap = 60;
-    let pw = (RIGHT - MARGIN - gap) / 2;
+    let gap = 30;
+    let pw = (RIGHT - MARGIN - gap * (cols as i32 - 1)) / cols as i32;
     let mut y = top;
-    for row in 0..n.div_ceil(2) {
+    for row in 0..n.div_ceil(cols) {
         let mut bottom = y;
-        for col in 0..2 {
-            let i = row * 2 + col;
+        for col in 0..cols {
+            let i = row * cols + col;
             if i >= n {
                 break;
             }
             let x = MARGIN + col as i32 * (pw + gap);
             bottom = bottom.max(draw(i, (x, y), pw)?);
         }
-        y = bottom + 24;
+        y = bottom + 14;
     }
     Ok(y)
 }
@@ -562,93 +626,124 @@ pub fn indicators<DB: DrawingBackend>(p: &Painter<DB>, s: &Summary, title: &str)
         ),
     )?;
     let rows: Vec<&str> = s.groups_and_all().collect();
-    panels(s.indicators.len(), y, |i, (px, py), pw| {
-        let ind = &s.indicators[i];
-        let mut y = p.lines(
-            &wrap(&ind.label, pw, TYPE_HEADING, 2),
-            (px, py + 12),
-            TYPE_HEADING,
-            INK,
-            HPos::Left,
-            28,
-        )?;
-        muted(
-            p,
-            &format!(
-                "{} is better",
-                match ind.higher_is {
-                    Polarity::Better => "Higher",
-                    Polarity::Worse => "Lower",
-                }
-            ),
-            (px, y),
-            TYPE_LABEL,
-        )?;
-        y += 24;
-        let (x0, x1) = (px + 190, px + pw - 90);
-        let at = |v: f64| x0 + ((x1 - x0) as f64 * v / 100.0).round() as i32;
-        let top = y;
-        grid(p, (x0, x1), (top, top + rows.len() as i32 * 30), 4)?;
-        if let Some(all) = ind.cell(ALL).and_then(|c| c.percent) {
-            p.dashed((at(all), top), top + rows.len() as i32 * 30, INK)?;
+    // Small multiples that share one column of group names: up to five
+    // indicators side by side, so nine take two rows, not five.
+    let cols = s.indicators.len().clamp(1, 5);
+    let gap = 16;
+    let x_start = MARGIN + SMALL_LABEL_COL;
+    let pw = (RIGHT - x_start - gap * (cols as i32 - 1)) / cols as i32;
+    let heading_of = |i: usize| wrap(&s.indicators[i].label, pw, TYPE_LABEL, 4);
+    let mut y = y;
+    for chunk in (0..s.indicators.len()).collect::<Vec<_>>().chunks(cols) {
+        let head_lines = chunk
+            .iter()
+            .map(|&i| heading_of(i).len())
+            .max()
+            .unwrap_or(1) as i32;
+        let top = y + 10 + head_lines * 18 + 18;
+        for (k, &i) in chunk.iter().enumerate() {
+            let ind = &s.indicators[i];
+            let px = x_start + k as i32 * (pw + gap);
+            p.lines(
+                &heading_of(i),
+                (px, y + 10),
+                TYPE_LABEL,
+                INK,
+                HPos::Left,
+                18,
+            )?;
+            let pol = match ind.higher_is {
+                Polarity::Better => "(higher is better)",
+                Polarity::Worse => "(lower is better)",
+            };
+            muted(p, pol, (px, top - 12), TYPE_LABEL)?;
+            indicator_panel(p, ind, &rows, (px, px + pw - 52), top)?;
         }
+        let mut ry = top;
         for g in &rows {
-            let yc = y + 15;
-            group_label(p, s, g, (px, yc), 180, TYPE_LABEL)?;
-            if let Some(c) = ind.cell(g) {
-                match (c.percent, c.ci95, c.base) {
-                    (_, _, Some(0)) => muted(p, "no answers", (x0 + 6, yc), TYPE_LABEL)?,
-                    (None, _, _) => muted(
-                        p,
-                        &format!("{CONFIDENTIAL} hidden"),
-                        (x0 + 6, yc),
-                        TYPE_LABEL,
-                    )?,
-                    (Some(v), ci, _) => {
-                        if let Some([lo, hi]) = ci {
-                            p.line((at(lo), yc), (at(hi), yc), MUTED, 3)?;
-                            p.line((at(lo), yc - 6), (at(lo), yc + 6), MUTED, 2)?;
-                            p.line((at(hi), yc - 6), (at(hi), yc + 6), MUTED, 2)?;
-                        }
-                        let (x, flagged) = (at(v), flag(c));
-                        match flagged {
-                            Some(Verdict::Worse) => p.polygon(
-                                vec![(x, yc - 10), (x - 10, yc + 8), (x + 10, yc + 8)],
-                                WORSE,
-                            )?,
-                            Some(Verdict::Better) => {
-                                p.rect((x - 8, yc - 8), (x + 8, yc + 8), BETTER)?
-                            }
-                            _ if *g == ALL => p.polygon(
-                                vec![(x, yc - 10), (x + 10, yc), (x, yc + 10), (x - 10, yc)],
-                                INK,
-                            )?,
-                            _ => p.circle((x, yc), 7, MUTED)?,
-                        }
-                        let label = match flagged {
-                            Some(d) => format!("{} {}", pct(v), d.as_str()),
-                            None => pct(v),
-                        };
-                        let color = match flagged {
-                            Some(Verdict::Worse) => WORSE,
-                            Some(Verdict::Better) => BETTER,
-                            Some(Verdict::Similar) | None => INK,
-                        };
-                        p.text(
-                            &label,
-                            (x1 + 10, yc),
-                            TYPE_LABEL,
-                            color,
-                            HPos::Left,
-                            flagged.is_some(),
-                        )?;
+            group_label(
+                p,
+                s,
+                g,
+                (MARGIN, ry + SMALL_ROW / 2),
+                NARROWEST_LABEL,
+                TYPE_LABEL,
+            )?;
+            ry += SMALL_ROW;
+        }
+        y = ry + 28 + 12;
+    }
+    Ok(y)
+}
+
+/// One indicator's dots and intervals from `top`, a row per group, the
+/// values in a column right of `x1`; returns the bottom of its axis.
+fn indicator_panel<DB: DrawingBackend>(
+    p: &Painter<DB>,
+    ind: &crate::summary::IndicatorSummary,
+    rows: &[&str],
+    (x0, x1): (i32, i32),
+    top: i32,
+) -> Result<i32> {
+    let at = |v: f64| x0 + ((x1 - x0) as f64 * v / 100.0).round() as i32;
+    let mut y = top;
+    grid(p, (x0, x1), (top, top + rows.len() as i32 * SMALL_ROW), 2)?;
+    if let Some(all) = ind.cell(ALL).and_then(|c| c.percent) {
+        p.dashed((at(all), top), top + rows.len() as i32 * SMALL_ROW, INK)?;
+    }
+    for g in rows {
+        let yc = y + SMALL_ROW / 2;
+        if let Some(c) = ind.cell(g) {
+            match (c.percent, c.ci95, c.base) {
+                // In the value column, clear of the dashed line.
+                (_, _, Some(0)) => muted(p, NOT_APPLICABLE, (x1 + 6, yc), TYPE_LABEL)?,
+                (None, _, _) => muted(p, CONFIDENTIAL, (x1 + 6, yc), TYPE_LABEL)?,
+                (Some(v), ci, _) => {
+                    if let Some([lo, hi]) = ci {
+                        p.line((at(lo), yc), (at(hi), yc), MUTED, 2)?;
+                        p.line((at(lo), yc - 4), (at(lo), yc + 4), MUTED, 1)?;
+                        p.line((at(hi), yc - 4), (at(hi), yc + 4), MUTED, 1)?;
                     }
+                    let (x, flagged) = (at(v), flag(c));
+                    match flagged {
+                        Some(Verdict::Worse) => {
+                            p.polygon(vec![(x, yc - 7), (x - 7, yc + 6), (x + 7, yc + 6)], WORSE)?
+                        }
+                        Some(Verdict::Better) => {
+                            p.rect((x - 6, yc - 6), (x + 6, yc + 6), BETTER)?
+                        }
+                        _ if *g == ALL => p.polygon(
+                            vec![(x, yc - 7), (x + 7, yc), (x, yc + 7), (x - 7, yc)],
+                            INK,
+                        )?,
+                        _ => p.circle((x, yc), 5, MUTED)?,
+                    }
+                    // The flag's shape again beside the figure: the
+                    // subtitle says which shape means what.
+                    let label = match flagged {
+                        Some(Verdict::Worse) => format!("{} ▲", pct(v)),
+                        Some(Verdict::Better) => format!("{} ■", pct(v)),
+                        Some(Verdict::Similar) | None => pct(v),
+                    };
+                    let color = match flagged {
+                        Some(Verdict::Worse) => WORSE,
+                        Some(Verdict::Better) => BETTER,
+                        Some(Verdict::Similar) | None => INK,
+                    };
+                    p.text(
+                        &label,
+                        (x1 + 6, yc),
+                        TYPE_LABEL,
+                        color,
+                        HPos::Left,
+                        flagged.is_some(),
+                    )?;
                 }
             }
-            y += 30;
         }
-        x_axis(p, (x0, x1), y + 2, &percent_ticks(4), "", 16)
-    })
+        y += SMALL_ROW;
+    }
+    x_axis(p, (x0, x1), y + 2, &percent_ticks(2), "", TYPE_LABEL)
 }
 
 /// Groups x indicators, coloured by percentage, with the value in each cell.
@@ -662,37 +757,45 @@ pub fn heatmap<DB: DrawingBackend>(p: &Painter<DB>, s: &Summary, title: &str) ->
         ),
     )?;
     let n = s.indicators.len().max(1) as i32;
-    let x0 = MARGIN + 290;
+    let x0 = MARGIN + 150;
     let cw = (RIGHT - x0) / n;
-    // Column headings, wrapped to the column.
+    // Column headings (the indicators' short labels), wrapped to the column,
+    // with an arrow for which way is better.
     let heads: Vec<Vec<String>> = s
         .indicators
         .iter()
-        .map(|i| wrap(&i.label, cw - 12, TYPE_LABEL, 4))
+        .map(|i| wrap(i.short_label(), cw - 6, TYPE_LABEL, 4))
         .collect();
-    let head_h = heads.iter().map(Vec::len).max().unwrap_or(1) as i32 * 22 + 26;
+    let head_h = heads.iter().map(Vec::len).max().unwrap_or(1) as i32 * 19 + 22;
     for (i, (ind, lines)) in s.indicators.iter().zip(&heads).enumerate() {
         let cx = x0 + i as i32 * cw + cw / 2;
-        p.lines(lines, (cx, y + 10), TYPE_LABEL, INK, HPos::Center, 22)?;
+        p.lines(lines, (cx, y + 8), TYPE_LABEL, INK, HPos::Center, 19)?;
         let pol = match ind.higher_is {
-            Polarity::Better => "higher is better",
-            Polarity::Worse => "lower is better",
+            Polarity::Better => "↑ better",
+            Polarity::Worse => "↓ better",
         };
         p.text(
             pol,
-            (cx, y + head_h - 8),
-            TYPE_SMALL,
+            (cx, y + head_h - 6),
+            TYPE_LABEL,
             MUTED,
             HPos::Center,
             false,
         )?;
     }
-    y += head_h + 8;
+    y += head_h + 6;
     for g in s.groups_and_all() {
-        group_label(p, s, g, (MARGIN, y + 30), 280, TYPE_HEADING)?;
+        if needs_key(s) || g == ALL {
+            group_label(p, s, g, (MARGIN, y + 17), 144, TYPE_LABEL)?;
+        } else {
+            // Up to two lines, centred on the row.
+            let lines = wrap(g, 144, TYPE_LABEL, 2);
+            let top = y + 17 - 9 * (lines.len() as i32 - 1);
+            p.lines(&lines, (MARGIN, top), TYPE_LABEL, INK, HPos::Left, 17)?;
+        }
         for (i, ind) in s.indicators.iter().enumerate() {
-            let (xa, xb) = (x0 + i as i32 * cw + 2, x0 + (i as i32 + 1) * cw - 2);
-            let (ya, yb) = (y + 2, y + 58);
+            let (xa, xb) = (x0 + i as i32 * cw + 1, x0 + (i as i32 + 1) * cw - 1);
+            let (ya, yb) = (y + 1, y + 34);
             let cx = (xa + xb) / 2;
             let Some(c) = ind.cell(g) else { continue };
             match (c.percent, c.base) {
@@ -700,7 +803,7 @@ pub fn heatmap<DB: DrawingBackend>(p: &Painter<DB>, s: &Summary, title: &str) ->
                     p.outline((xa, ya), (xb, yb), GRID)?;
                     p.text(
                         NOT_APPLICABLE,
-                        (cx, y + 30),
+                        (cx, y + 17),
                         TYPE_BODY,
                         MUTED,
                         HPos::Center,
@@ -709,20 +812,13 @@ pub fn heatmap<DB: DrawingBackend>(p: &Painter<DB>, s: &Summary, title: &str) ->
                 }
                 (None, _) => {
                     p.hatch((xa, ya), (xb, yb))?;
-                    p.text(
-                        CONFIDENTIAL,
-                        (cx, y + 30),
-                        TYPE_BODY,
-                        INK,
-                        HPos::Center,
-                        true,
-                    )?;
+                    p.boxed_text(CONFIDENTIAL, (cx, y + 17), TYPE_LABEL)?;
                 }
                 (Some(v), _) => {
                     let color = verdict_fill(flag(c));
                     p.rect((xa, ya), (xb, yb), color)?;
                     let mark = flag(c).map(verdict_mark);
-                    let ty = if mark.is_some() { y + 20 } else { y + 30 };
+                    let ty = if mark.is_some() { y + 10 } else { y + 17 };
                     p.text(
                         &pct(v),
                         (cx, ty),
@@ -734,8 +830,8 @@ pub fn heatmap<DB: DrawingBackend>(p: &Painter<DB>, s: &Summary, title: &str) ->
                     if let Some(m) = mark {
                         p.text(
                             m,
-                            (cx, y + 44),
-                            TYPE_NOTE,
+                            (cx, y + 25),
+                            TYPE_LABEL,
                             text_on(color),
                             HPos::Center,
                             true,
@@ -744,31 +840,41 @@ pub fn heatmap<DB: DrawingBackend>(p: &Painter<DB>, s: &Summary, title: &str) ->
                 }
             }
         }
-        y += 60;
+        y += 35;
     }
     // Legend: what each colour and symbol means, and the hatch.
-    let y = y + 24;
+    let mut y = y + 16;
     let mut x = MARGIN;
-    for v in [Some(Verdict::Worse), Some(Verdict::Better), None] {
-        p.rect((x, y), (x + 40, y + 26), verdict_fill(v))?;
-        p.outline((x, y), (x + 40, y + 26), MUTED)?;
-        let said = match v {
-            Some(v) => format!("{} than All", verdict_mark(v)),
-            None => "similar to All (or All itself)".into(),
-        };
-        p.text(&said, (x + 50, y + 13), TYPE_BODY, INK, HPos::Left, false)?;
-        x += 50 + text_width(&said, TYPE_BODY) + 40;
+    let keys = [Some(Verdict::Worse), Some(Verdict::Better), None]
+        .map(|v| {
+            let said = match v {
+                Some(v) => format!("{} than All", verdict_mark(v)),
+                None => "similar to All (or All itself)".into(),
+            };
+            (Some(verdict_fill(v)), said)
+        })
+        .into_iter()
+        .chain([(
+            None,
+            format!("{CONFIDENTIAL} hidden so that nobody can be identified"),
+        )]);
+    for (fill, said) in keys {
+        let w = 34 + text_width(&said, TYPE_BODY) + 24;
+        if x + w > RIGHT && x > MARGIN {
+            x = MARGIN;
+            y += 26;
+        }
+        match fill {
+            Some(f) => {
+                p.rect((x, y), (x + 26, y + 18), f)?;
+                p.outline((x, y), (x + 26, y + 18), MUTED)?;
+            }
+            None => p.hatch((x, y), (x + 26, y + 18))?,
+        }
+        p.text(&said, (x + 34, y + 9), TYPE_BODY, INK, HPos::Left, false)?;
+        x += w;
     }
-    p.hatch((x, y), (x + 40, y + 26))?;
-    p.text(
-        &format!("{CONFIDENTIAL} hidden so that nobody can be identified"),
-        (x + 50, y + 13),
-        TYPE_BODY,
-        INK,
-        HPos::Left,
-        false,
-    )?;
-    Ok(y + 26 + 20)
+    Ok(y + 18 + 14)
 }
 
 /// A heatmap cell's fill: the verdict against All, never the raw
@@ -823,7 +929,7 @@ pub fn trend<DB: DrawingBackend>(
         .iter()
         .map(|w| w.wave.clone().unwrap_or_else(|| w.title.clone()))
         .collect();
-    panels(groups.len(), y, |i, (px, py), pw| {
+    panels(groups.len(), 2, y, |i, (px, py), pw| {
         let g = groups[i];
         p.text(
             &fit(g, pw, TYPE_HEADING),
@@ -843,7 +949,7 @@ pub fn trend<DB: DrawingBackend>(
             p.text(
                 &format!("{t}%"),
                 (x0 - 8, yy),
-                TYPE_NOTE,
+                TYPE_LABEL,
                 MUTED,
                 HPos::Right,
                 false,
@@ -895,7 +1001,7 @@ pub fn trend<DB: DrawingBackend>(
                     p.text(
                         "hidden",
                         (hx, (top + bottom) / 2),
-                        TYPE_NOTE,
+                        TYPE_LABEL,
                         MUTED,
                         h,
                         false,
@@ -903,9 +1009,9 @@ pub fn trend<DB: DrawingBackend>(
                 }
             }
             p.text(
-                &fit(&labels[k], (x1 - x0) / waves.len() as i32, TYPE_NOTE),
+                &fit(&labels[k], (x1 - x0) / waves.len() as i32, TYPE_LABEL),
                 (x, bottom + 18),
-                TYPE_NOTE,
+                TYPE_LABEL,
                 MUTED,
                 HPos::Center,
                 false,

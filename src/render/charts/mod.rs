@@ -1,7 +1,7 @@
 //! Charts for the report, drawn with plotters from the `Summary` alone.
 //!
 //! Every chart is one layout function drawn twice: once as SVG (embedded in
-//! report.md and report.html) and once as a 1600-pixel PNG. Text in PNGs is
+//! report.md and report.html, 1000 units wide) and once as a 1600-pixel PNG. Text in PNGs is
 //! rendered with the bundled DejaVu Sans through plotters' `ab_glyph`
 //! feature, so output is byte-identical on any machine, with no system fonts.
 
@@ -62,13 +62,6 @@ pub fn plan(s: &Summary) -> Vec<Chart> {
     let mut out = Vec::new();
     if !s.indicators.is_empty() {
         out.push(Chart {
-            id: "indicators".into(),
-            kind: ChartKind::Indicators,
-            title: format!("Headline indicators by {group}, with 95% intervals"),
-            alt: indicators_alt(s),
-            question: None,
-        });
-        out.push(Chart {
             id: "heatmap".into(),
             kind: ChartKind::Heatmap,
             title: format!("Headline indicators at a glance, by {group}"),
@@ -76,6 +69,13 @@ pub fn plan(s: &Summary) -> Vec<Chart> {
                 "Heatmap of headline indicators by {group}. {}",
                 indicators_alt(s)
             ),
+            question: None,
+        });
+        out.push(Chart {
+            id: "indicators".into(),
+            kind: ChartKind::Indicators,
+            title: format!("Headline indicators by {group}, with 95% intervals"),
+            alt: indicators_alt(s),
             question: None,
         });
     }
@@ -239,8 +239,9 @@ pub enum Plot<'a> {
 fn draw_plot<DB: DrawingBackend>(
     area: &DrawingArea<DB, plotters::coord::Shift>,
     plot: &Plot,
+    scale: f64,
 ) -> Result<i32> {
-    let p = Painter { area };
+    let p = Painter { area, scale };
     area.fill(&WHITE)
         .map_err(|e| anyhow!("drawing a chart failed: {e:?}"))?;
     let (s, c) = match plot {
@@ -271,7 +272,7 @@ pub fn height(plot: &Plot) -> Result<u32> {
     let mut scratch = String::new();
     let bottom = {
         let area = SVGBackend::with_string(&mut scratch, (WIDTH, 40_000)).into_drawing_area();
-        draw_plot(&area, plot)?
+        draw_plot(&area, plot, 1.0)?
     };
     Ok((bottom + paint::MARGIN).max(200) as u32)
 }
@@ -288,7 +289,7 @@ pub fn svg_sized(plot: &Plot, h: u32) -> Result<String> {
     let mut out = String::new();
     {
         let area = SVGBackend::with_string(&mut out, (WIDTH, h)).into_drawing_area();
-        draw_plot(&area, plot)?;
+        draw_plot(&area, plot, 1.0)?;
         area.present()
             .map_err(|e| anyhow!("drawing a chart failed: {e:?}"))?;
     }
@@ -321,7 +322,7 @@ pub fn titled(svg: &str, title: &str, desc: &str) -> String {
     )
 }
 
-/// The plot as a PNG file at `path`, 1600 pixels wide.
+/// The plot as a PNG file at `path`, 1600 pixels wide (see `paint::PNG_SCALE`).
 pub fn png(plot: &Plot, path: &Path) -> Result<()> {
     png_sized(plot, path, height(plot)?)
 }
@@ -329,8 +330,9 @@ pub fn png(plot: &Plot, path: &Path) -> Result<()> {
 /// [`png`] at a height already worked out with [`height`].
 pub fn png_sized(plot: &Plot, path: &Path, h: u32) -> Result<()> {
     register_font();
-    let area = BitMapBackend::new(path, (WIDTH, h)).into_drawing_area();
-    draw_plot(&area, plot)?;
+    let px = |v: u32| (v as f64 * paint::PNG_SCALE).round() as u32;
+    let area = BitMapBackend::new(path, (px(WIDTH), px(h))).into_drawing_area();
+    draw_plot(&area, plot, paint::PNG_SCALE)?;
     area.present()
         .map_err(|e| anyhow!("cannot write {}: {e:?}", path.display()))
 }

@@ -7,27 +7,28 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-/// Every chart is laid out on a 1600-pixel-wide canvas: sharp when printed at
-/// A4 width (about 200 dpi) and readable on screen.
-pub const WIDTH: u32 = 1600;
-pub const MARGIN: i32 = 40;
+/// Every chart is laid out on a canvas 1000 units wide: the width it has,
+/// in CSS pixels, in report.html on screen and on an A4 page (186 mm, so one
+/// unit prints at about 0.53 pt). The type scale below is in the same units,
+/// so the smallest chart text prints at 8.4 pt, above the 8 pt floor for a
+/// board paper. SVGs are written at one pixel per unit; PNGs at
+/// [`PNG_SCALE`] pixels per unit (1600 px wide), sharp in Word at A4 width.
+pub const WIDTH: u32 = 1000;
+/// PNG pixels per chart unit.
+pub const PNG_SCALE: f64 = 1.6;
+pub const MARGIN: i32 = 24;
 pub const FONT: &str = "sans-serif";
 
-// The type scale, in pixels of the 1600-pixel-wide chart. A chart is shown
-// at about 1/2.4 of that width in the HTML paper, so these are the sizes to
-// change when chart text must read larger or smaller there.
+// The type scale, in chart units (see WIDTH): at A4 width one unit prints at
+// 0.53 pt, so 16 units is 8.4 pt, the smallest text any chart may have.
 /// A chart's title.
-pub const TYPE_TITLE: u32 = 34;
+pub const TYPE_TITLE: u32 = 22;
 /// Subtitles, legends, option and indicator headings.
-pub const TYPE_HEADING: u32 = 22;
+pub const TYPE_HEADING: u32 = 18;
 /// Notes under a chart and "no answers" labels.
-pub const TYPE_BODY: u32 = 20;
-/// Value labels, group labels and keys.
-pub const TYPE_LABEL: u32 = 18;
-/// Small in-bar and in-cell flags.
-pub const TYPE_NOTE: u32 = 16;
-/// "higher is better" under a heatmap column.
-pub const TYPE_SMALL: u32 = 15;
+pub const TYPE_BODY: u32 = 17;
+/// Value labels, group labels, keys and flags: the smallest text.
+pub const TYPE_LABEL: u32 = 16;
 
 /// Okabe & Ito (2008), the standard colour-blind-safe qualitative palette.
 pub const CATEGORICAL: [RGBColor; 8] = [
@@ -195,9 +196,12 @@ pub fn fit(s: &str, width: i32, size: u32) -> String {
     format!("{}…", out.trim_end())
 }
 
-/// A drawing area with the few operations the charts need.
+/// A drawing area with the few operations the charts need. Layouts work in
+/// chart units; `scale` turns them into the backend's pixels (1 for SVG,
+/// [`PNG_SCALE`] for PNG), so one layout serves both.
 pub struct Painter<'a, DB: DrawingBackend> {
     pub area: &'a DrawingArea<DB, Shift>,
+    pub scale: f64,
 }
 
 fn err<E: std::fmt::Debug>(e: E) -> anyhow::Error {
@@ -205,6 +209,18 @@ fn err<E: std::fmt::Debug>(e: E) -> anyhow::Error {
 }
 
 impl<DB: DrawingBackend> Painter<'_, DB> {
+    fn px(&self, v: i32) -> i32 {
+        (v as f64 * self.scale).round() as i32
+    }
+
+    fn at(&self, (x, y): (i32, i32)) -> (i32, i32) {
+        (self.px(x), self.px(y))
+    }
+
+    fn width(&self, w: u32) -> u32 {
+        ((w as f64 * self.scale).round() as u32).max(1)
+    }
+
     pub fn text(
         &self,
         s: &str,
@@ -214,14 +230,15 @@ impl<DB: DrawingBackend> Painter<'_, DB> {
         h: HPos,
         bold: bool,
     ) -> Result<()> {
+        let size = size as f64 * self.scale;
         let font = if bold {
-            (FONT, size as f64, FontStyle::Bold).into_font()
+            (FONT, size, FontStyle::Bold).into_font()
         } else {
-            (FONT, size as f64).into_font()
+            (FONT, size).into_font()
         };
         let style = font.color(&color).pos(Pos::new(h, VPos::Center));
         self.area
-            .draw(&Text::new(s.to_string(), (x, y), style))
+            .draw(&Text::new(s.to_string(), self.at((x, y)), style))
             .map_err(err)
     }
 
@@ -230,7 +247,10 @@ impl<DB: DrawingBackend> Painter<'_, DB> {
             return Ok(());
         }
         self.area
-            .draw(&Rectangle::new([(x0, y0), (x1, y1)], color.filled()))
+            .draw(&Rectangle::new(
+                [self.at((x0, y0)), self.at((x1, y1))],
+                color.filled(),
+            ))
             .map_err(err)
     }
 
@@ -241,32 +261,39 @@ impl<DB: DrawingBackend> Painter<'_, DB> {
         color: RGBColor,
     ) -> Result<()> {
         self.area
-            .draw(&Rectangle::new([(x0, y0), (x1, y1)], color.stroke_width(1)))
+            .draw(&Rectangle::new(
+                [self.at((x0, y0)), self.at((x1, y1))],
+                color.stroke_width(self.width(1)),
+            ))
             .map_err(err)
     }
 
     pub fn line(&self, a: (i32, i32), b: (i32, i32), color: RGBColor, width: u32) -> Result<()> {
         self.area
-            .draw(&PathElement::new(vec![a, b], color.stroke_width(width)))
+            .draw(&PathElement::new(
+                vec![self.at(a), self.at(b)],
+                color.stroke_width(self.width(width)),
+            ))
             .map_err(err)
     }
 
     pub fn dashed(&self, (x, y0): (i32, i32), y1: i32, color: RGBColor) -> Result<()> {
         let mut y = y0;
         while y < y1 {
-            self.line((x, y), (x, (y + 8).min(y1)), color, 2)?;
-            y += 14;
+            self.line((x, y), (x, (y + 6).min(y1)), color, 2)?;
+            y += 10;
         }
         Ok(())
     }
 
     pub fn circle(&self, c: (i32, i32), r: i32, color: RGBColor) -> Result<()> {
         self.area
-            .draw(&Circle::new(c, r, color.filled()))
+            .draw(&Circle::new(self.at(c), self.px(r), color.filled()))
             .map_err(err)
     }
 
     pub fn polygon(&self, pts: Vec<(i32, i32)>, color: RGBColor) -> Result<()> {
+        let pts = pts.into_iter().map(|p| self.at(p)).collect::<Vec<_>>();
         self.area
             .draw(&Polygon::new(pts, color.filled()))
             .map_err(err)
@@ -295,17 +322,17 @@ impl<DB: DrawingBackend> Painter<'_, DB> {
             if ax < bx {
                 self.line((ax, ay), (bx, by), MUTED, 1)?;
             }
-            x += 12;
+            x += 8;
         }
         self.outline((x0, y0), (x1, y1), MUTED)
     }
 
     /// Text centred on a white box, readable over hatching.
     pub fn boxed_text(&self, s: &str, (x, y): (i32, i32), size: u32) -> Result<()> {
-        let w = text_width(s, size) / 2 + 8;
+        let w = text_width(s, size) / 2 + 5;
         self.rect(
-            (x - w, y - size as i32 / 2 - 4),
-            (x + w, y + size as i32 / 2 + 4),
+            (x - w, y - size as i32 / 2 - 3),
+            (x + w, y + size as i32 / 2 + 3),
             WHITE,
         )?;
         self.text(s, (x, y), size, INK, HPos::Center, false)
