@@ -52,12 +52,17 @@ const MEASURE: &str = r#"<script>
 addEventListener('load', () => {
   const r = { scrollW: document.documentElement.scrollWidth, innerW: innerWidth, figures: [], tables: [] };
   document.querySelectorAll('figure.chart').forEach(f => {
-    const b = f.querySelector('svg').getBoundingClientRect();
-    r.figures.push({ id: f.id, w: b.width, h: b.height });
+    const svg = f.querySelector('svg');
+    const b = svg.getBoundingClientRect();
+    // The smallest text as printed: font size in chart units, times the
+    // scale the chart is drawn at, in CSS px (96 per inch: pt = px * 0.75).
+    const scale = b.width / svg.viewBox.baseVal.width;
+    const sizes = [...svg.querySelectorAll('text')].map(t => parseFloat(t.getAttribute('font-size')));
+    r.figures.push({ id: f.id, w: b.width, h: b.height, min_pt: Math.min(...sizes) * scale * 0.75 });
   });
   document.querySelectorAll('.table-wrap').forEach(d => {
     const t = d.querySelector('table');
-    r.tables.push({ caption: t.caption.textContent, w: t.scrollWidth, room: d.clientWidth, h: t.offsetHeight });
+    r.tables.push({ caption: t.caption.textContent, w: t.scrollWidth, room: d.clientWidth, h: t.offsetHeight, screen_only: d.classList.contains('screen-only') });
   });
   const pre = document.createElement('pre');
   pre.id = 'measure';
@@ -193,10 +198,31 @@ fn report_html_in_headless_chromium() {
             f["w"].as_f64().unwrap() <= A4_CONTENT_PX as f64,
             "chart wider than A4: {f}"
         );
+        // Board papers are printed: no chart text below 8 pt on A4.
+        assert!(
+            f["min_pt"].as_f64().unwrap() >= 8.0,
+            "chart text below 8 pt when printed: {f}"
+        );
     }
     let tables_m = m["tables"].as_array().unwrap();
     assert_eq!(tables_m.len(), tables);
+    // On paper a question's table is left out where its chart shows the
+    // same figures; every other table is printed.
+    let screen_only = tables_m.iter().filter(|t| t["screen_only"] == true).count();
+    assert_eq!(
+        screen_only,
+        tables - 3,
+        "every charted question's table, no other"
+    );
     for t in tables_m {
+        if t["screen_only"] == true {
+            assert_eq!(
+                t["h"].as_f64().unwrap(),
+                0.0,
+                "printed though screen-only: {t}"
+            );
+            continue;
+        }
         assert!(t["h"].as_f64().unwrap() > 20.0, "table not shown: {t}");
         assert!(
             t["w"].as_f64().unwrap() <= t["room"].as_f64().unwrap() + 0.5,
@@ -204,19 +230,79 @@ fn report_html_in_headless_chromium() {
         );
     }
 
-    // 3. Printed to PDF: A4 pages.
-    let pdf = dir.path().join("report.pdf");
-    let o = browser(&dir.path().join("p3"))
-        .args(["--no-pdf-header-footer"])
-        .arg(format!("--print-to-pdf={}", pdf.display()))
-        .arg(format!("file://{}", html_path.display()))
-        .output()
-        .unwrap();
+    // 3. Printed to PDF: an A4 board paper of at most 12 pages, with a
+    // cover, page numbers on every page and the brief before the appendix.
+    let paper = print(&html_path, dir.path());
+    assert!(
+        (4..=12).contains(&paper.pages),
+        "the SEL sample prints to {} pages (at most 12)",
+        paper.pages
+    );
+    for want in [
+        "Who was surveyed",
+        "Wave",
+        "2026 Q3",
+        "Fieldwork",
+        "Date of this paper",
+        "1 December 2026",
+        "Findings",
+        "Appendix: detailed results",
+    ] {
+        assert!(paper.text.contains(want), "the paper lacks \"{want}\"");
+    }
+    for f in s["findings"].as_array().unwrap() {
+        let title = f["title"].as_str().unwrap();
+        let at = paper
+            .text
+            .find(title)
+            .unwrap_or_else(|| panic!("finding {title}"));
+        assert!(at < paper.text.find("Appendix: detailed results").unwrap());
+    }
+    for n in 1..=paper.pages {
+        assert!(
+            paper.text.contains(&format!("Page {n} of {}", paper.pages)),
+            "page {n} has no number"
+        );
+    }
+    // The running title heads every page but the cover.
+    assert!(
+        paper
+            .text
+            .matches("non-clinical staff in cancer care \u{2013} 2026 Q3")
+            .count()
+            >= paper.pages - 1
+    );
+}
+
+/// A PDF printed by Chromium: its page count and its text (pdftotext).
+struct Paper {
+    pages: usize,
+    text: String,
+}
+
+fn print(html: &Path, dir: &Path) -> Paper {
+    let pdf = dir.join(format!(
+        "{}.pdf",
+        html.parent()
+            .unwrap()
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+    ));
+    let o = browser(&dir.join(format!(
+        "print-{}",
+        pdf.file_stem().unwrap().to_string_lossy()
+    )))
+    .args(["--no-pdf-header-footer"])
+    .arg(format!("--print-to-pdf={}", pdf.display()))
+    .arg(format!("file://{}", html.display()))
+    .output()
+    .unwrap();
     assert!(o.status.success());
     let bytes = std::fs::read(&pdf).unwrap();
     assert!(bytes.starts_with(b"%PDF"));
-    let text = String::from_utf8_lossy(&bytes);
-    let boxes: Vec<(f64, f64)> = text
+    let raw = String::from_utf8_lossy(&bytes);
+    let boxes: Vec<(f64, f64)> = raw
         .split("/MediaBox [")
         .skip(1)
         .filter_map(|r| r.split(']').next())
@@ -228,16 +314,48 @@ fn report_html_in_headless_chromium() {
             (v.len() == 4).then(|| (v[2] - v[0], v[3] - v[1]))
         })
         .collect();
-    assert!(
-        boxes.len() > 3,
-        "a multi-page board paper: {} pages",
-        boxes.len()
-    );
     for (w, h) in &boxes {
         // A4 is 595 x 842 points.
         assert!(
             (w - 595.0).abs() < 2.0 && (h - 842.0).abs() < 2.0,
             "page is not A4: {w} x {h}"
         );
+    }
+    let t = Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("CI has pdftotext (poppler-utils): .ci/run installs it");
+    assert!(t.status.success());
+    // pdftotext separates pages with a form feed.
+    let text = String::from_utf8_lossy(&t.stdout).into_owned();
+    let pages = text.matches('\u{c}').count();
+    assert_eq!(pages, boxes.len(), "pages by text and by page tree");
+    Paper { pages, text }
+}
+
+/// The messy fixture (odd groups, blanks, duplicates) prints as a board
+/// paper too: cover, page numbers and brief, within the same page budget.
+#[test]
+fn messy_export_prints_as_a_board_paper() {
+    if !under_ci() {
+        eprintln!("skipping the browser test: it runs under CI (set CI=1 to run it here)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("messy");
+    report_all(&[&fixture("messy.csv")], &out, &["--quiet"]);
+    let paper = print(&out.join("report.html"), dir.path());
+    assert!((2..=12).contains(&paper.pages), "{} pages", paper.pages);
+    for want in [
+        "Wave",
+        "Date of this paper",
+        "Findings",
+        "Appendix: detailed results",
+    ] {
+        assert!(paper.text.contains(want), "the paper lacks \"{want}\"");
+    }
+    for n in 1..=paper.pages {
+        assert!(paper.text.contains(&format!("Page {n} of {}", paper.pages)));
     }
 }

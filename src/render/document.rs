@@ -202,19 +202,21 @@ fn cover(s: &Summary) -> Vec<(String, String)> {
     if !s.population.is_empty() {
         c.push(("Who was surveyed".into(), s.population.clone()));
     }
-    if let Some(w) = &s.wave {
-        c.push(("Wave".into(), w.clone()));
-    }
-    if let Some(f) = &s.fieldwork {
-        c.push((
-            "Fieldwork".into(),
-            if f.first == f.last {
-                long(&f.first)
-            } else {
-                format!("{} to {}", long(&f.first), long(&f.last))
-            },
-        ));
-    }
+    // A paper always says which wave it is, even when it cannot tell.
+    c.push((
+        "Wave".into(),
+        s.wave.clone().unwrap_or_else(|| {
+            "not named: the export has no completion dates (name it with --wave)".into()
+        }),
+    ));
+    c.push((
+        "Fieldwork".into(),
+        match &s.fieldwork {
+            Some(f) if f.first == f.last => long(&f.first),
+            Some(f) => format!("{} to {}", long(&f.first), long(&f.last)),
+            None => "not known: the export has no completion dates".into(),
+        },
+    ));
     let by = if s.groups.is_empty() {
         String::new()
     } else {
@@ -421,7 +423,9 @@ fn group_head(g: &str) -> Runs {
 
 fn headline(s: &Summary) -> Section {
     let mut header = vec![text(&s.group_label)];
-    header.extend(s.indicators.iter().map(|i| text(&i.label)));
+    // Short labels keep ten columns within an A4 page; the paragraph under
+    // the table gives each in full.
+    header.extend(s.indicators.iter().map(|i| text(i.short_label())));
     let rows = s
         .groups_and_all()
         .map(|g| {
@@ -442,12 +446,17 @@ fn headline(s: &Summary) -> Section {
     let polarity: Vec<String> = s
         .indicators
         .iter()
-        .map(|i| {
-            format!(
+        .map(|i| match &i.short {
+            Some(short) => format!(
+                "{short}: {} ({} is better)",
+                lower_first(&i.label),
+                higher_or_lower(i.higher_is)
+            ),
+            None => format!(
                 "{} ({} is better)",
                 lower_first(&i.label),
                 higher_or_lower(i.higher_is)
-            )
+            ),
         })
         .collect();
     let mut blocks = vec![

@@ -50,14 +50,7 @@ fn runs(r: &Runs) -> String {
     for span in r {
         match span {
             Span::Text(t) => o.push_str(&esc(t)),
-            // A figure such as `12 (34%)` or `24% (n=33)` must not break
-            // inside, or narrow columns stack it over two lines (and double
-            // a printed table's height); a trailing space still may.
-            Span::Mark(t) => {
-                let (figure, rest) = t.split_at(t.trim_end().len());
-                o.push_str(&abbreviate(&esc(figure).replace(' ', "\u{a0}")));
-                o.push_str(rest);
-            }
+            Span::Mark(t) => o.push_str(&abbreviate(&esc(t))),
             Span::Strong(t) => {
                 let _ = write!(o, "<strong>{}</strong>", esc(t));
             }
@@ -201,7 +194,8 @@ h1.appendix { margin-top: 3rem; border-top: 4px solid var(--ink); padding-top: .
   .screen-only { display: none; }
   .print-only { display: block; }
   h2 { margin-top: 1.4rem; }
-  h2, h3 { break-after: avoid; }
+  h2, h3, h2 + p { break-after: avoid; }
+  td.num { overflow-wrap: normal; }
   figure.chart, tr { break-inside: avoid; }
   .table-wrap { overflow: visible; }
   table { font-size: 7.5pt; line-height: 1.25; }

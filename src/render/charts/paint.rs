@@ -10,8 +10,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 /// Every chart is laid out on a canvas 1000 units wide: the width it has,
 /// in CSS pixels, in report.html on screen and on an A4 page (186 mm, so one
 /// unit prints at about 0.53 pt). The type scale below is in the same units,
-/// so the smallest chart text prints at 8.4 pt, above the 8 pt floor for a
-/// board paper. SVGs are written at one pixel per unit; PNGs at
+/// so the smallest chart text prints above the 8 pt floor for a board
+/// paper. SVGs are written at one pixel per unit; PNGs at
 /// [`PNG_SCALE`] pixels per unit (1600 px wide), sharp in Word at A4 width.
 pub const WIDTH: u32 = 1000;
 /// PNG pixels per chart unit.
@@ -19,16 +19,17 @@ pub const PNG_SCALE: f64 = 1.6;
 pub const MARGIN: i32 = 24;
 pub const FONT: &str = "sans-serif";
 
-// The type scale, in chart units (see WIDTH): at A4 width one unit prints at
-// 0.53 pt, so 16 units is 8.4 pt, the smallest text any chart may have.
+// The type scale, in chart units (see WIDTH). plotters writes an SVG font
+// size as the size asked for divided by 1.24, so 19 units is drawn at 15.3
+// and prints at 8.1 pt at A4 width: the smallest text any chart may have.
 /// A chart's title.
-pub const TYPE_TITLE: u32 = 22;
+pub const TYPE_TITLE: u32 = 26;
 /// Subtitles, legends, option and indicator headings.
-pub const TYPE_HEADING: u32 = 18;
+pub const TYPE_HEADING: u32 = 21;
 /// Notes under a chart and "no answers" labels.
-pub const TYPE_BODY: u32 = 17;
+pub const TYPE_BODY: u32 = 20;
 /// Value labels, group labels, keys and flags: the smallest text.
-pub const TYPE_LABEL: u32 = 16;
+pub const TYPE_LABEL: u32 = 19;
 
 /// Okabe & Ito (2008), the standard colour-blind-safe qualitative palette.
 pub const CATEGORICAL: [RGBColor; 8] = [
