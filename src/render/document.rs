@@ -217,14 +217,14 @@ fn cover(s: &Summary) -> Vec<(String, String)> {
             None => "not known: the export has no completion dates".into(),
         },
     ));
-    let by = if s.groups.is_empty() {
-        String::new()
-    } else {
-        format!(
-            " in {} {}",
-            s.groups.len(),
-            lower_first(&s.group_label) + if s.groups.len() == 1 { "" } else { " groups" }
-        )
+    let by = match s.groups.len() {
+        0 => String::new(),
+        n if lower_first(&s.group_label) == "group" => format!(" in {n} groups"),
+        n => format!(
+            ", by {} ({})",
+            lower_first(&s.group_label),
+            plural(n as u64, "group", "groups")
+        ),
     };
     c.push((
         "Responses".into(),
