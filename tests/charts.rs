@@ -322,7 +322,7 @@ fn heatmap_cells_are_coloured_by_their_verdict() {
     let out = dir.path().join("r");
     let s = report(&[&sample()], &out, &["--quiet", "--format", "svg,json"]);
     let svg = std::fs::read_to_string(out.join("charts/heatmap.svg")).unwrap();
-    // Cells are the filled 33-unit-high rectangles; (x, y, fill).
+    // Cells are the filled 38-unit-high rectangles; (x, y, fill).
     let cells: Vec<(i64, i64, String)> = svg
         .split("<rect")
         .skip(1)
@@ -332,7 +332,7 @@ fn heatmap_cells_are_coloured_by_their_verdict() {
                 let i = tag.find(&format!(" {n}=\""))? + n.len() + 3;
                 Some(tag[i..].split('"').next()?.to_string())
             };
-            (get("height")? == "33" && get("fill")? != "none").then(|| {
+            (get("height")? == "38" && get("fill")? != "none").then(|| {
                 (
                     get("x").unwrap().parse().unwrap(),
                     get("y").unwrap().parse().unwrap(),

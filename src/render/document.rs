@@ -141,14 +141,14 @@ pub fn build(s: &Summary, charts: &[Chart]) -> Document {
     }
     if !s.indicators.is_empty() {
         sections.push(at_a_glance(s));
+        // The heatmap (the table's figures coloured by verdict) leads; the
+        // table with its bases follows, then the intervals.
         let mut headline = headline(s);
-        headline.blocks.extend(
-            charts
-                .iter()
-                .filter(|c| c.question.is_none())
-                .cloned()
-                .map(Block::Figure),
-        );
+        let mut overview = charts.iter().filter(|c| c.question.is_none()).cloned();
+        if let Some(first) = overview.next() {
+            headline.blocks.insert(0, Block::Figure(first));
+        }
+        headline.blocks.extend(overview.map(Block::Figure));
         sections.push(headline);
     }
     let appendix_from = Some(sections.len());

@@ -50,7 +50,9 @@ fn runs(r: &Runs) -> String {
     for span in r {
         match span {
             Span::Text(t) => o.push_str(&esc(t)),
-            Span::Mark(t) => o.push_str(&abbreviate(&esc(t))),
+            // `34% (n=41)` keeps its base on its line: a printed headline
+            // table then wraps only before the verdict word.
+            Span::Mark(t) => o.push_str(&abbreviate(&esc(t).replace(" (n=", "\u{a0}(n="))),
             Span::Strong(t) => {
                 let _ = write!(o, "<strong>{}</strong>", esc(t));
             }
@@ -198,8 +200,8 @@ h1.appendix { margin-top: 3rem; border-top: 4px solid var(--ink); padding-top: .
   td.num { overflow-wrap: normal; }
   figure.chart, tr { break-inside: avoid; }
   .table-wrap { overflow: visible; }
-  table { font-size: 7.5pt; line-height: 1.25; }
-  th, td { padding: .1rem .25rem; }
+  table { font-size: 7pt; line-height: 1.25; }
+  th, td { padding: .1rem .15rem; }
   figcaption { font-size: 8pt; }
   h3 { margin: 1rem 0 .3rem; }
   p { margin: .4rem 0; }

@@ -13,10 +13,10 @@ use crate::text::lower_first;
 const RIGHT: i32 = WIDTH as i32 - MARGIN;
 
 /// Row pitch of the bar charts, and the label column beside them.
-const ROW: i32 = 24;
+const ROW: i32 = 26;
 const LABEL_COL: i32 = 200;
 /// Row pitch and label column of the two-column small multiples.
-const SMALL_ROW: i32 = 16;
+const SMALL_ROW: i32 = 19;
 const SMALL_LABEL_COL: i32 = 124;
 /// The narrowest column a group's name is shortened to (small multiples).
 const NARROWEST_LABEL: i32 = SMALL_LABEL_COL - 6;
@@ -93,9 +93,9 @@ fn x_axis<DB: DrawingBackend>(
             HPos::Center,
             false,
         )?;
-        return Ok(y + 50);
+        return Ok(y + 54);
     }
-    Ok(y + 28)
+    Ok(y + 34)
 }
 
 fn grid<DB: DrawingBackend>(
@@ -243,7 +243,7 @@ pub fn stacked<DB: DrawingBackend>(
                     cum += pc;
                     let color = categorical(i);
                     p.rect((xa, b0), (xb, b1), color)?;
-                    if xb - xa >= 40 {
+                    if xb - xa >= 44 {
                         p.text(
                             &pct(pc),
                             ((xa + xb) / 2, yc),
@@ -360,7 +360,7 @@ pub fn diverging_bars<DB: DrawingBackend>(
                 let seg = |a: f64, b: f64, i: usize| -> Result<()> {
                     let (xa, xb) = (at(a.min(b)), at(a.max(b)));
                     p.rect((xa, b0), (xb, b1), colors[i])?;
-                    if xb - xa >= 40 {
+                    if xb - xa >= 44 {
                         let v = pcts[i].unwrap_or(0.0);
                         p.text(
                             &pct(v),
@@ -786,16 +786,16 @@ pub fn heatmap<DB: DrawingBackend>(p: &Painter<DB>, s: &Summary, title: &str) ->
     y += head_h + 6;
     for g in s.groups_and_all() {
         if needs_key(s) || g == ALL {
-            group_label(p, s, g, (MARGIN, y + 17), 144, TYPE_LABEL)?;
+            group_label(p, s, g, (MARGIN, y + 20), 144, TYPE_LABEL)?;
         } else {
             // Up to two lines, centred on the row.
             let lines = wrap(g, 144, TYPE_LABEL, 2);
-            let top = y + 17 - 9 * (lines.len() as i32 - 1);
-            p.lines(&lines, (MARGIN, top), TYPE_LABEL, INK, HPos::Left, 17)?;
+            let top = y + 20 - 9 * (lines.len() as i32 - 1);
+            p.lines(&lines, (MARGIN, top), TYPE_LABEL, INK, HPos::Left, 18)?;
         }
         for (i, ind) in s.indicators.iter().enumerate() {
             let (xa, xb) = (x0 + i as i32 * cw + 1, x0 + (i as i32 + 1) * cw - 1);
-            let (ya, yb) = (y + 1, y + 34);
+            let (ya, yb) = (y + 1, y + 39);
             let cx = (xa + xb) / 2;
             let Some(c) = ind.cell(g) else { continue };
             match (c.percent, c.base) {
@@ -803,7 +803,7 @@ pub fn heatmap<DB: DrawingBackend>(p: &Painter<DB>, s: &Summary, title: &str) ->
                     p.outline((xa, ya), (xb, yb), GRID)?;
                     p.text(
                         NOT_APPLICABLE,
-                        (cx, y + 17),
+                        (cx, y + 20),
                         TYPE_BODY,
                         MUTED,
                         HPos::Center,
@@ -812,13 +812,13 @@ pub fn heatmap<DB: DrawingBackend>(p: &Painter<DB>, s: &Summary, title: &str) ->
                 }
                 (None, _) => {
                     p.hatch((xa, ya), (xb, yb))?;
-                    p.boxed_text(CONFIDENTIAL, (cx, y + 17), TYPE_LABEL)?;
+                    p.boxed_text(CONFIDENTIAL, (cx, y + 20), TYPE_LABEL)?;
                 }
                 (Some(v), _) => {
                     let color = verdict_fill(flag(c));
                     p.rect((xa, ya), (xb, yb), color)?;
                     let mark = flag(c).map(verdict_mark);
-                    let ty = if mark.is_some() { y + 10 } else { y + 17 };
+                    let ty = if mark.is_some() { y + 12 } else { y + 20 };
                     p.text(
                         &pct(v),
                         (cx, ty),
@@ -830,7 +830,7 @@ pub fn heatmap<DB: DrawingBackend>(p: &Painter<DB>, s: &Summary, title: &str) ->
                     if let Some(m) = mark {
                         p.text(
                             m,
-                            (cx, y + 25),
+                            (cx, y + 29),
                             TYPE_LABEL,
                             text_on(color),
                             HPos::Center,
@@ -840,7 +840,7 @@ pub fn heatmap<DB: DrawingBackend>(p: &Painter<DB>, s: &Summary, title: &str) ->
                 }
             }
         }
-        y += 35;
+        y += 41;
     }
     // Legend: what each colour and symbol means, and the hatch.
     let mut y = y + 16;

@@ -132,19 +132,26 @@ pub fn text_on(bg: RGBColor) -> RGBColor {
     }
 }
 
-/// Width of `s` at `size` px. An estimate from DejaVu Sans's average advance,
-/// so layout is the same for every backend and machine.
+/// plotters draws text of size `s` with an em of `s / 1.24` (in both its
+/// SVG and its ab_glyph backends), so that is the size to measure with.
+const PLOTTERS_EM: f64 = 1.24;
+
+/// Width of `s` at `size` as asked of plotters. An estimate from DejaVu
+/// Sans's average advance, so layout is the same for every backend and
+/// machine.
 pub fn text_width(s: &str, size: u32) -> i32 {
     let units: f64 = s
         .chars()
         .map(|c| match c {
             'i' | 'l' | 'j' | '\'' | '.' | ',' | ':' | ';' | '|' | '!' | ' ' => 0.32,
             'm' | 'w' | 'M' | 'W' | '%' => 0.9,
+            // The flag shapes and arrows are wide in DejaVu Sans.
+            '▲' | '■' | '●' | '↑' | '↓' | '…' => 0.85,
             c if c.is_uppercase() => 0.7,
-            _ => 0.58,
+            _ => 0.6,
         })
         .sum();
-    (units * size as f64).ceil() as i32
+    (units * size as f64 / PLOTTERS_EM).ceil() as i32
 }
 
 /// Breaks `s` into lines no wider than `width`; a word longer than a line is
