@@ -198,7 +198,9 @@ h1.appendix { margin-top: 3rem; border-top: 4px solid var(--ink); padding-top: .
   h2 { margin-top: 1.4rem; }
   h2, h3, h2 + p { break-after: avoid; }
   td.num { overflow-wrap: normal; }
-  figure.chart, tr { break-inside: avoid; }
+  /* Printed tables are short (the long ones are screen-only): keep each
+     whole, so no header is left alone at the foot of a page. */
+  figure.chart, tr, .table-wrap { break-inside: avoid; }
   .table-wrap { overflow: visible; }
   table { font-size: 7pt; line-height: 1.25; }
   th, td { padding: .1rem .15rem; }
