@@ -939,8 +939,8 @@ pub fn trend<DB: DrawingBackend>(
             HPos::Left,
             g == ALL,
         )?;
-        let (x0, x1) = (px + 60, px + pw - 30);
-        let (top, bottom) = (py + 40, py + 300);
+        let (x0, x1) = (px + 56, px + pw - 34);
+        let (top, bottom) = (py + 36, py + 210);
         let at_y = |v: f64| bottom - ((bottom - top) as f64 * v / 100.0).round() as i32;
         let at_x = |k: usize| x0 + (x1 - x0) * k as i32 / (waves.len() as i32 - 1).max(1);
         for t in [0, 25, 50, 75, 100] {
@@ -1010,13 +1010,13 @@ pub fn trend<DB: DrawingBackend>(
             }
             p.text(
                 &fit(&labels[k], (x1 - x0) / waves.len() as i32, TYPE_LABEL),
-                (x, bottom + 18),
+                (x, bottom + 16),
                 TYPE_LABEL,
                 MUTED,
                 HPos::Center,
                 false,
             )?;
         }
-        Ok(bottom + 36)
+        Ok(bottom + 34)
     })
 }
