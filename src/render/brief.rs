@@ -212,6 +212,17 @@ pub struct Gap {
     pub clear: bool,
 }
 
+impl Gap {
+    /// Whether the difference could be chance, in words.
+    pub fn verdict(&self) -> &'static str {
+        if self.clear {
+            "larger than chance"
+        } else {
+            "could be chance"
+        }
+    }
+}
+
 /// The answer on which two groups' published shares are furthest apart.
 /// Hidden figures are never used.
 pub fn largest_gap(s: &Summary, q: &QuestionSummary) -> Option<Gap> {
@@ -305,11 +316,7 @@ fn question_line(s: &Summary, q: &QuestionSummary) -> Runs {
             g.high.0,
             pct(g.low.1),
             g.low.0,
-            if g.clear {
-                "larger than chance"
-            } else {
-                "could be chance"
-            }
+            g.verdict()
         ));
     } else if let Some((o, p)) = q
         .options

@@ -215,11 +215,7 @@ fn question_alt(s: &Summary, q: &QuestionSummary) -> String {
             g.high.0,
             pct(g.low.1),
             g.low.0,
-            if g.clear {
-                "larger than chance"
-            } else {
-                "could be chance"
-            }
+            g.verdict()
         ));
     }
     format!("{}.", said.join(". "))
