@@ -197,3 +197,31 @@ fn paper_date_is_pinned_by_flag_and_refused_when_malformed() {
         .stderr(predicates::str::contains("YYYY-MM-DD"));
     assert!(!dir.path().join("bad").exists());
 }
+
+/// With suppression off the paper says so on its cover and, printed, at the
+/// top of every page.
+#[test]
+fn an_unsuppressed_paper_says_not_for_publication_on_every_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    report(
+        &[&sample()],
+        &out,
+        &["--quiet", "--min-cell", "0", "--format", "md,html,json"],
+    );
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    let before_findings = md.split("## Findings").next().unwrap();
+    assert!(
+        before_findings.contains("Not for publication"),
+        "{before_findings}"
+    );
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains(
+        "@page { @top-right { content: \"Not for publication: small numbers not suppressed\";"
+    ));
+    // A suppressed paper carries no such mark.
+    let safe = dir.path().join("safe");
+    report(&[&sample()], &safe, &["--quiet", "--format", "html,json"]);
+    let html = std::fs::read_to_string(safe.join("report.html")).unwrap();
+    assert!(!html.contains("@top-right") && !html.contains("Not for publication"));
+}

@@ -339,3 +339,27 @@ fn question_line(s: &Summary, q: &QuestionSummary) -> Runs {
     r.push(Span::Text(format!(" {text}.")));
     r
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn group_labels_become_plural_words() {
+        let mut s: Summary = serde_json::from_str(include_str!(
+            "../../tests/fixtures/disclosure/v0.1-sample-summary.json"
+        ))
+        .unwrap();
+        for (label, plural) in [
+            ("Borough", "boroughs"),
+            ("Country", "countries"),
+            ("PCN", "PCNs"),
+            ("Day", "days"),
+            ("Branch", "branches"),
+            ("Group", "groups"),
+        ] {
+            s.group_label = label.into();
+            assert_eq!(groups_word(&s), plural);
+        }
+    }
+}
