@@ -157,7 +157,7 @@ pub struct ReportArgs {
     #[arg(
         long,
         value_delimiter = ',',
-        default_value = "md,json,csv,svg,png,html",
+        default_value = "md,json,csv,svg,png,html,xlsx",
         value_name = "LIST"
     )]
     pub format: Vec<Format>,
@@ -194,6 +194,8 @@ pub enum Format {
     Png,
     /// report.html: one self-contained file with inline charts
     Html,
+    /// report.xlsx: every table as an Excel table, with cover, contents and notes
+    Xlsx,
 }
 
 #[derive(Args, Debug)]

@@ -195,6 +195,9 @@ pub fn write(summary: &Summary, formats: &[Format], staged: &Staged) -> Result<(
     if wants(Format::Json) {
         staged.write("summary.json", render::json::render(summary)?.as_bytes())?;
     }
+    if wants(Format::Xlsx) {
+        staged.write("report.xlsx", &render::xlsx::render(summary)?)?;
+    }
     if wants(Format::Csv) {
         for q in summary.questions.iter().filter(|q| q.kind != Kind::Text) {
             staged.write(

@@ -23,6 +23,9 @@ pub struct Summary {
     /// Who was surveyed (from the template), for the report's opening line.
     #[serde(default)]
     pub population: String,
+    /// Who to ask about the figures (from the template).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub contact: String,
     /// What a group is called ("Borough").
     pub group_label: String,
     pub min_cell: u32,

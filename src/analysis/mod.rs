@@ -289,6 +289,7 @@ pub fn analyse(
         title: template.title.clone(),
         generated_by: format!("survey-lens {}", env!("CARGO_PKG_VERSION")),
         population: template.population.clone(),
+        contact: template.contact.clone(),
         group_label: template.group.label.clone(),
         min_cell: policy.min_cell,
         disclosure: disclosure(&policy),

@@ -10,6 +10,7 @@ pub mod json;
 pub mod markdown;
 pub mod tables;
 pub mod terminal;
+pub mod xlsx;
 
 use crate::summary::{Cell, IndicatorCell, IndicatorSummary, InputInfo, Summary, Verdict};
 

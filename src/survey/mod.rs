@@ -26,6 +26,10 @@ pub struct Template {
     /// Who was surveyed, in words a board member would use. Optional.
     #[serde(default)]
     pub population: String,
+    /// Who to ask about the figures (a team, an address): the workbook's
+    /// cover states it. Optional.
+    #[serde(default)]
+    pub contact: String,
     /// Left out, nobody is grouped and the report is of All alone.
     #[serde(default)]
     pub group: GroupSpec,

@@ -72,7 +72,7 @@ pub fn report(inputs: &[&Path], out: &Path, extra: &[&str]) -> Value {
 /// `report` writing every format (for tests that read more than the JSON).
 pub fn report_all(inputs: &[&Path], out: &Path, extra: &[&str]) -> Value {
     let mut args = extra.to_vec();
-    args.extend(["--format", "md,html,json,csv,svg,png"]);
+    args.extend(["--format", "md,html,json,csv,svg,png,xlsx"]);
     report(inputs, out, &args)
 }
 
