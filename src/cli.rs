@@ -53,6 +53,12 @@ pub struct CompareArgs {
         allow_negative_numbers = true
     )]
     pub min_cell: i64,
+    /// Show every indicator and group in the terminal, not only the changes larger than chance.
+    #[arg(long)]
+    pub all: bool,
+    /// Exit with code 3 when any indicator worsened (for scripts and CI).
+    #[arg(long, value_name = "WHAT")]
+    pub fail_on: Option<FailOn>,
     /// Folder for comparison.json and comparison.md.
     #[arg(
         long,
@@ -178,6 +184,13 @@ pub struct ReportArgs {
     /// Print nothing but errors.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+}
+
+/// What makes `compare` exit non-zero.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailOn {
+    /// Any indicator in any group worsened by more than chance.
+    Worsened,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

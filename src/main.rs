@@ -11,17 +11,20 @@ use survey_lens::{cli, cmd};
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
+    let done = |r: anyhow::Result<()>| r.map(|()| ExitCode::SUCCESS);
     let result = match cli.command {
-        cli::Command::Report(args) => cmd::report::run(args),
-        cli::Command::Sample(args) => cmd::sample::run(args),
-        cli::Command::Inspect(args) => cmd::inspect::run(args),
-        cli::Command::Init(args) => cmd::init::run(args),
-        cli::Command::Template(args) => cmd::template::run(args),
+        cli::Command::Report(args) => done(cmd::report::run(args)),
+        cli::Command::Sample(args) => done(cmd::sample::run(args)),
+        cli::Command::Inspect(args) => done(cmd::inspect::run(args)),
+        cli::Command::Init(args) => done(cmd::init::run(args)),
+        cli::Command::Template(args) => done(cmd::template::run(args)),
+        // compare alone can succeed with another code: 3 when asked to
+        // fail on a worsening and something worsened.
         cli::Command::Compare(args) => cmd::compare::run(args),
-        cli::Command::Trend(args) => cmd::trend::run(args),
+        cli::Command::Trend(args) => done(cmd::trend::run(args)),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         // A closed pipe (`survey-lens sample | head`) is the reader's choice, not an error.
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {

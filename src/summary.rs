@@ -105,6 +105,16 @@ pub struct ChangeRow {
     pub group: String,
     pub previous: Option<f64>,
     pub current: Option<f64>,
+    /// The counts and bases behind the two percentages (null when hidden),
+    /// so a script can recompute or pool them.
+    #[serde(default)]
+    pub previous_count: Option<u64>,
+    #[serde(default)]
+    pub previous_base: Option<u64>,
+    #[serde(default)]
+    pub current_count: Option<u64>,
+    #[serde(default)]
+    pub current_base: Option<u64>,
     /// Current minus previous, in percentage points.
     pub change_pp: Option<f64>,
     /// 95% Newcombe (hybrid Wilson) interval for the change, in points.

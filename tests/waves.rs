@@ -305,3 +305,93 @@ fn trend_writes_csv_markdown_and_a_chart_per_indicator() {
     // Fewer than three waves is a usage error.
     bin().arg("trend").args(&waves[..2]).assert().code(2);
 }
+
+/// Scripts act on compare's exit code: 3 with `--fail-on worsened` when a
+/// figure worsened (the planted recovery, read backwards), 0 when nothing
+/// did; without the flag a worsening still exits 0. The terminal leads with
+/// the changes and counts the rest in one line; comparison.json carries
+/// both waves' counts and bases.
+#[test]
+fn compare_fails_on_a_worsening_only_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let waves = three_waves(dir.path());
+    let compare = |from: &Path, to: &Path, out: &str, extra: &[&str]| {
+        bin()
+            .arg("compare")
+            .arg(from)
+            .arg(to)
+            .arg("--out")
+            .arg(dir.path().join(out))
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    // Backwards, Greenwich's recovery in manager support is a worsening.
+    let back = compare(&waves[2], &waves[0], "back", &["--fail-on", "worsened"]);
+    assert_eq!(
+        back.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&back.stderr)
+    );
+    let c = read_json(&dir.path().join("back/comparison.json"));
+    let worse: Vec<&Value> = c["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["direction"] == "worsened")
+        .collect();
+    assert!(
+        worse
+            .iter()
+            .any(|r| r["indicator"] == "no_manager_support" && r["group"] == "Greenwich")
+    );
+    let stdout = String::from_utf8_lossy(&back.stdout);
+    let first_row = stdout.lines().find(|l| l.contains("Greenwich")).unwrap();
+    assert!(first_row.contains("worsened"), "{stdout}");
+    assert!(
+        stdout.contains(
+            "other figures show no clear change or could not be compared (--all shows them)"
+        ),
+        "{stdout}"
+    );
+    // The counts and bases behind every compared figure.
+    for r in c["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["change_pp"].is_number())
+    {
+        let (pn, pb) = (
+            r["previous_count"].as_u64().unwrap(),
+            r["previous_base"].as_u64().unwrap(),
+        );
+        let (cn, cb) = (
+            r["current_count"].as_u64().unwrap(),
+            r["current_base"].as_u64().unwrap(),
+        );
+        let change = 100.0 * (cn as f64 / cb as f64 - pn as f64 / pb as f64);
+        assert!(
+            (change - r["change_pp"].as_f64().unwrap()).abs() < 1e-9,
+            "{r}"
+        );
+    }
+    // Without the flag a worsening is reported, not failed.
+    let plain = compare(&waves[2], &waves[0], "plain", &[]);
+    assert_eq!(plain.status.code(), Some(0));
+    // Forwards nothing worsened: 0 even with the flag; --all lists everything.
+    let fwd = compare(
+        &waves[0],
+        &waves[2],
+        "fwd",
+        &["--fail-on", "worsened", "--all"],
+    );
+    assert_eq!(
+        fwd.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&fwd.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&fwd.stdout);
+    assert!(stdout.contains("no clear change") && !stdout.contains("--all shows them"));
+}

@@ -2,15 +2,16 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 use anyhow::Result;
 
 use crate::analysis::{self, change};
-use crate::cli::CompareArgs;
+use crate::cli::{CompareArgs, FailOn};
 use crate::load;
 use crate::output::Staged;
 use crate::render;
-use crate::summary::Summary;
+use crate::summary::{Direction, Summary};
 use crate::survey::Template;
 
 /// A wave from a summary.json, a report folder, or the export itself.
@@ -33,7 +34,11 @@ fn wave(path: &Path, args: &CompareArgs) -> Result<Summary> {
     )
 }
 
-pub fn run(args: CompareArgs) -> Result<()> {
+/// `compare`'s exit code when an indicator worsened and `--fail-on worsened`
+/// was given (0 success, 1 error and 2 usage are taken).
+pub const WORSENED: u8 = 3;
+
+pub fn run(args: CompareArgs) -> Result<ExitCode> {
     let staged = Staged::new(&args.out, &[args.previous.clone(), args.current.clone()])?;
     let previous = wave(&args.previous, &args)?;
     let current = wave(&args.current, &args)?;
@@ -50,9 +55,25 @@ pub fn run(args: CompareArgs) -> Result<()> {
         let stdout = std::io::stdout();
         let width = render::terminal::width(stdout.is_terminal());
         let mut lock = stdout.lock();
-        lock.write_all(render::terminal::comparison(&c, width).as_bytes())?;
+        lock.write_all(render::terminal::comparison(&c, width, args.all).as_bytes())?;
         lock.flush()?;
         eprintln!("Comparison written to {}", args.out.display());
     }
-    Ok(())
+    let worsened = c
+        .rows
+        .iter()
+        .filter(|r| r.direction == Some(Direction::Worsened))
+        .count();
+    Ok(match args.fail_on {
+        Some(FailOn::Worsened) if worsened > 0 => {
+            if !args.quiet {
+                eprintln!(
+                    "{} worsened: exit code {WORSENED} (--fail-on worsened)",
+                    crate::text::plural(worsened as u64, "figure", "figures")
+                );
+            }
+            ExitCode::from(WORSENED)
+        }
+        _ => ExitCode::SUCCESS,
+    })
 }

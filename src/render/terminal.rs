@@ -9,7 +9,7 @@ use crate::render::{
     CONFIDENTIAL, CONFIDENTIAL_MEANS, NOT_APPLICABLE, NOT_APPLICABLE_MEANS, flag, indicator_text,
     pct,
 };
-use crate::summary::{Comparison, Summary, Verdict};
+use crate::summary::{ChangeRow, Comparison, Direction, Summary, Verdict};
 
 /// An empty table in the house style, wrapped to `width` columns (fixed, so
 /// output is the same in a pipe, a test and a terminal).
@@ -213,7 +213,37 @@ pub fn width(is_tty: bool) -> u16 {
 }
 
 /// The comparison for the terminal: one row per indicator and group.
-pub fn comparison(c: &Comparison, width: u16) -> String {
+pub fn comparison(c: &Comparison, width: u16, all: bool) -> String {
+    // The changes larger than chance first (worsened, then improved); the
+    // rest only when asked for, as one line otherwise.
+    let rank = |r: &&ChangeRow| match r.direction {
+        Some(Direction::Worsened) => 0,
+        Some(Direction::Improved) => 1,
+        _ => 2,
+    };
+    let mut rows: Vec<&ChangeRow> = c.rows.iter().collect();
+    rows.sort_by_key(rank);
+    let clear = rows.iter().filter(|r| rank(r) < 2).count();
+    let shown: Vec<_> = if all {
+        rows
+    } else {
+        rows.into_iter().take(clear).collect()
+    };
+    let rest = c.rows.len() - clear;
+    let tail = match (all, rest) {
+        (_, 0) => String::new(),
+        (true, _) => String::new(),
+        (false, n) => format!(
+            "{} no clear change or could not be compared (--all shows them).\n",
+            crate::text::plural(n as u64, "other figure shows", "other figures show")
+        ),
+    };
+    if shown.is_empty() {
+        return format!(
+            "No headline figure changed by more than chance between {} and {}.\n{tail}",
+            c.previous.label, c.current.label
+        );
+    }
     let mut t = table(width);
     t.set_header([
         "Indicator",
@@ -223,7 +253,7 @@ pub fn comparison(c: &Comparison, width: u16) -> String {
         "Change (points)",
         "Verdict",
     ]);
-    for r in &c.rows {
+    for r in shown {
         let num = |v: Option<f64>| {
             Cell::new(v.map(pct).unwrap_or_else(|| "–".into())).set_alignment(CellAlignment::Right)
         };
@@ -242,7 +272,7 @@ pub fn comparison(c: &Comparison, width: u16) -> String {
             Cell::new(verdict),
         ]);
     }
-    format!("{t}\n")
+    format!("{t}\n{tail}")
 }
 
 #[cfg(test)]
