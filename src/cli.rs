@@ -70,6 +70,9 @@ pub struct CompareArgs {
     /// Print nothing but errors.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Print comparison.json on stdout and nothing else there (for `| jq`).
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Args, Debug)]
@@ -184,6 +187,9 @@ pub struct ReportArgs {
     /// Print nothing but errors.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Print summary.json on stdout and nothing else there (for `| jq`); the report folder is written as usual.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// What makes `compare` exit non-zero.

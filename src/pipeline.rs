@@ -32,6 +32,8 @@ pub struct Plan {
     pub previous: Option<PathBuf>,
     pub max_memory: Option<u64>,
     pub quiet: bool,
+    /// Print summary.json on stdout instead of the headline table.
+    pub json: bool,
     read: ReadArgs,
 }
 
@@ -59,6 +61,7 @@ impl Plan {
             previous: args.previous,
             max_memory: args.max_memory,
             quiet: args.quiet,
+            json: args.json,
             read: args.read,
         })
     }

@@ -582,3 +582,25 @@ fn headline_fits_eighty_columns_without_breaking_words() {
     }
     assert!(stdout.lines().count() < 30, "{stdout}");
 }
+
+/// `--json` puts summary.json on stdout and nothing else there, so
+/// `survey-lens report x.xlsx --json | jq …` works; the folder is written too.
+#[test]
+fn report_json_prints_the_summary_and_nothing_else_on_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    let a = bin()
+        .arg("report")
+        .arg(sample())
+        .args(["--json", "--format", "json", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let stdout = String::from_utf8(a.get_output().stdout.clone()).unwrap();
+    let printed: serde_json::Value =
+        serde_json::from_str(&stdout).expect("stdout is one JSON document");
+    assert_eq!(printed, read_json(&out.join("summary.json")));
+    // The last line still goes to stderr, where it does not disturb a pipe.
+    let stderr = String::from_utf8(a.get_output().stderr.clone()).unwrap();
+    assert!(stderr.contains("Report for 250 responses"), "{stderr}");
+}

@@ -394,4 +394,9 @@ fn compare_fails_on_a_worsening_only_when_asked() {
     );
     let stdout = String::from_utf8_lossy(&fwd.stdout);
     assert!(stdout.contains("no clear change") && !stdout.contains("--all shows them"));
+    // --json: comparison.json on stdout and nothing else there.
+    let json = compare(&waves[0], &waves[2], "json", &["--json"]);
+    assert_eq!(json.status.code(), Some(0));
+    let printed: Value = serde_json::from_slice(&json.stdout).expect("stdout is JSON");
+    assert_eq!(printed, read_json(&dir.path().join("json/comparison.json")));
 }

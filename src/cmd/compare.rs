@@ -51,7 +51,11 @@ pub fn run(args: CompareArgs) -> Result<ExitCode> {
         render::markdown::emit(&render::document::comparison(&c)).as_bytes(),
     )?;
     staged.commit()?;
-    if !args.quiet {
+    if args.json {
+        let mut lock = std::io::stdout().lock();
+        lock.write_all(json.as_bytes())?;
+        lock.flush()?;
+    } else if !args.quiet {
         let stdout = std::io::stdout();
         let width = render::terminal::width(stdout.is_terminal());
         let mut lock = stdout.lock();

@@ -44,8 +44,13 @@ pub fn run(args: ReportArgs) -> Result<()> {
     staged.commit()?;
     drop(shown);
 
-    if !plan.quiet {
-        let stdout = std::io::stdout();
+    let stdout = std::io::stdout();
+    if plan.json {
+        // summary.json on stdout, nothing else there: `| jq` just works.
+        let mut lock = stdout.lock();
+        lock.write_all(render::json::render(&summary)?.as_bytes())?;
+        lock.flush()?;
+    } else if !plan.quiet {
         let tty = stdout.is_terminal();
         let color = use_color(tty, std::env::var_os("NO_COLOR"));
         let mut lock = stdout.lock();
@@ -53,6 +58,8 @@ pub fn run(args: ReportArgs) -> Result<()> {
             render::terminal::headline(&summary, render::terminal::width(tty), color).as_bytes(),
         )?;
         lock.flush()?;
+    }
+    if !plan.quiet {
         if !plan.policy.suppressing() {
             eprintln!("warning: {}", analysis::NOT_FOR_PUBLICATION);
         }
