@@ -28,6 +28,8 @@ pub enum Command {
     Init(InitArgs),
     /// Print the built-in survey template, a starting point for --config.
     Template(TemplateArgs),
+    /// Print the JSON Schema of summary.json or comparison.json.
+    Schema(SchemaArgs),
     /// Compare two waves: what changed, and whether the change is larger than chance.
     Compare(CompareArgs),
     /// Headline indicators across three or more waves: trend.csv, trend.md and charts.
@@ -232,6 +234,25 @@ pub struct SampleArgs {
     /// Output file. Default: standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct SchemaArgs {
+    /// Which file's schema.
+    #[arg(value_name = "WHICH")]
+    pub which: SchemaKind,
+    /// Output file. Default: standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// The JSON files survey-lens publishes a schema for.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SchemaKind {
+    /// summary.json (`survey-lens.summary.v1`)
+    Summary,
+    /// comparison.json (`survey-lens.comparison.v1`)
+    Comparison,
 }
 
 #[derive(Args, Debug)]

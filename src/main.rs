@@ -18,6 +18,7 @@ fn main() -> ExitCode {
         cli::Command::Inspect(args) => done(cmd::inspect::run(args)),
         cli::Command::Init(args) => done(cmd::init::run(args)),
         cli::Command::Template(args) => done(cmd::template::run(args)),
+        cli::Command::Schema(args) => done(cmd::schema::run(args)),
         // compare alone can succeed with another code: 3 when asked to
         // fail on a worsening and something worsened.
         cli::Command::Compare(args) => cmd::compare::run(args),

@@ -6,6 +6,7 @@
 //! fields, never rename them.
 
 use indexmap::IndexMap;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub use crate::survey::{Kind, Polarity};
@@ -15,7 +16,7 @@ pub const SCHEMA: &str = "survey-lens.summary.v1";
 /// The name of the every-response group in all outputs.
 pub const ALL: &str = "All";
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
 pub struct Summary {
     pub schema: String,
     pub title: String,
@@ -63,7 +64,7 @@ pub struct Summary {
 pub const COMPARISON_SCHEMA: &str = "survey-lens.comparison.v1";
 
 /// Headline indicators compared between two waves (comparison.json).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
 pub struct Comparison {
     pub schema: String,
     pub previous: WaveRef,
@@ -75,14 +76,14 @@ pub struct Comparison {
 }
 
 /// The fieldwork period, as ISO dates.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
 pub struct Fieldwork {
     pub first: String,
     pub last: String,
 }
 
 /// A finding the template names, and what measures it.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
 pub struct FindingInfo {
     pub id: String,
     pub title: String,
@@ -90,14 +91,14 @@ pub struct FindingInfo {
     pub questions: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
 pub struct WaveRef {
     pub label: String,
     pub title: String,
     pub analysed: u64,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
 pub struct ChangeRow {
     pub indicator: String,
     pub label: String,
@@ -127,7 +128,7 @@ pub struct ChangeRow {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
 pub struct InputInfo {
     /// File name only: full paths can carry user names.
     pub file: String,
@@ -159,7 +160,7 @@ pub struct InputInfo {
     pub screened_excluded: u64,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
 pub struct Responses {
     pub read: u64,
     pub duplicates_removed: u64,
@@ -173,7 +174,7 @@ pub struct Responses {
     pub by_group: Vec<GroupCount>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
 pub struct GroupCount {
     pub group: String,
     pub responses: Option<u64>,
@@ -185,7 +186,7 @@ pub struct GroupCount {
 }
 
 /// The disclosure rules applied, so a reader of the JSON knows what was done.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
 pub struct Disclosure {
     pub min_cell: u32,
     /// Published counts rounded to the nearest this (null: exact).
@@ -200,7 +201,7 @@ pub struct Disclosure {
     pub method: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
 pub struct SectionInfo {
     pub id: String,
     pub title: String,
@@ -208,7 +209,7 @@ pub struct SectionInfo {
     pub intro: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
 pub struct QuestionSummary {
     pub id: String,
     pub text: String,
@@ -224,13 +225,13 @@ pub struct QuestionSummary {
     pub quotes: Vec<Quote>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
 pub struct Quote {
     pub group: String,
     pub text: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
 pub struct Cell {
     pub group: String,
     pub option: String,
@@ -245,7 +246,7 @@ pub struct Cell {
     pub suppression: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
 pub struct IndicatorSummary {
     pub id: String,
     pub label: String,
@@ -258,7 +259,7 @@ pub struct IndicatorSummary {
     pub cells: Vec<IndicatorCell>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
 pub struct IndicatorCell {
     pub group: String,
     pub count: Option<u64>,
@@ -274,7 +275,7 @@ pub struct IndicatorCell {
     pub suppression: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
 pub struct DataQuality {
     pub kind: NoteKind,
     pub message: String,
@@ -332,7 +333,7 @@ impl IndicatorSummary {
 
 /// How a group's indicator compares with All's: its 95% interval lies
 /// wholly on the worse or the better side of All's percentage, or overlaps it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
     Worse,
@@ -352,7 +353,7 @@ impl Verdict {
 
 /// How an indicator moved between two waves (Newcombe interval for the
 /// change excluding 0, read with the indicator's polarity).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub enum Direction {
     #[serde(rename = "improved")]
     Improved,
@@ -373,7 +374,7 @@ impl Direction {
 }
 
 /// What a data-quality note is about; scripts select notes by it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum NoteKind {
     DuplicatesRemoved,
@@ -388,7 +389,7 @@ pub enum NoteKind {
 }
 
 /// The survey platform an export's layout was recognised as.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 pub enum Platform {
     #[serde(rename = "microsoft-forms")]
     MicrosoftForms,

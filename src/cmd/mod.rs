@@ -5,6 +5,7 @@ pub mod init;
 pub mod inspect;
 pub mod report;
 pub mod sample;
+pub mod schema;
 pub mod template;
 pub mod trend;
 

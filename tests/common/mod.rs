@@ -76,9 +76,49 @@ pub fn report_all(inputs: &[&Path], out: &Path, extra: &[&str]) -> Value {
     report(inputs, out, &args)
 }
 
+/// Checks `doc` against a schema published in docs/ (`summary` or
+/// `comparison`), listing every violation: every summary.json and
+/// comparison.json the tests make goes through here.
+pub fn conforms(doc: &Value, which: &str) {
+    use std::sync::OnceLock;
+    static SCHEMAS: OnceLock<[(String, jsonschema::Validator); 2]> = OnceLock::new();
+    let schemas = SCHEMAS.get_or_init(|| {
+        ["summary", "comparison"].map(|w| {
+            let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("docs/{w}.schema.json"));
+            let schema: Value =
+                serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+            (
+                w.to_string(),
+                jsonschema::validator_for(&schema).expect("a valid JSON Schema"),
+            )
+        })
+    });
+    let (_, v) = schemas
+        .iter()
+        .find(|(w, _)| w == which)
+        .expect("summary or comparison");
+    let errors: Vec<String> = v
+        .iter_errors(doc)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{which}.json does not match docs/{which}.schema.json:\n{}",
+        errors.join("\n")
+    );
+}
+
+/// Reads a JSON file the tool wrote. A summary.json or comparison.json
+/// (told by its `schema`) is checked against its published schema on the way.
 pub fn read_json(path: &Path) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(path).expect("summary.json exists"))
-        .expect("summary.json parses")
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).expect("the file exists"))
+        .expect("it parses as JSON");
+    match doc["schema"].as_str() {
+        Some("survey-lens.summary.v1") => conforms(&doc, "summary"),
+        Some("survey-lens.comparison.v1") => conforms(&doc, "comparison"),
+        _ => {}
+    }
+    doc
 }
 
 /// The indicator cell for `group`.
