@@ -205,7 +205,7 @@ pub fn write(summary: &Summary, formats: &[Format], staged: &Staged) -> Result<(
         for q in summary.questions.iter().filter(|q| q.kind != Kind::Text) {
             staged.write(
                 &format!("tables/{}.csv", q.id),
-                render::tables::question(q)?.as_bytes(),
+                render::tables::question(summary, q)?.as_bytes(),
             )?;
         }
         staged.write(

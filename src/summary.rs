@@ -255,6 +255,9 @@ pub struct IndicatorSummary {
     pub short: Option<String>,
     pub section: String,
     pub question: String,
+    /// The answers that count towards it.
+    #[serde(default)]
+    pub counts: Vec<String>,
     pub higher_is: Polarity,
     pub cells: Vec<IndicatorCell>,
 }

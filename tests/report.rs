@@ -466,41 +466,68 @@ fn csv_tables_are_long_form_and_match_json() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("r");
     let s = report_all(&[&sample()], &out, &["--quiet"]);
-    let mut rdr = csv::Reader::from_path(out.join("tables/role.csv")).unwrap();
+    // One naming scheme in every file: these columns first, in this order.
+    let common = [
+        "group",
+        "option",
+        "count",
+        "base",
+        "percent",
+        "ci95_lo",
+        "ci95_hi",
+        "suppressed",
+        "wave",
+        "question",
+    ];
+    let one_decimal = |v: &Value| v.as_f64().map(|p| format!("{p:.1}")).unwrap_or_default();
+    for q in s["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|q| q["kind"] != "text")
+    {
+        let id = q["id"].as_str().unwrap();
+        let mut rdr = csv::Reader::from_path(out.join(format!("tables/{id}.csv"))).unwrap();
+        let header: Vec<String> = rdr.headers().unwrap().iter().map(String::from).collect();
+        assert_eq!(header[..10], common, "{id}");
+        let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
+        let cells = q["cells"].as_array().unwrap();
+        assert_eq!(rows.len(), cells.len());
+        for (r, c) in rows.iter().zip(cells) {
+            assert_eq!(r[0], *c["group"].as_str().unwrap());
+            assert_eq!(r[1], *c["option"].as_str().unwrap());
+            let n = |v: &Value| v.as_u64().map(|n| n.to_string()).unwrap_or_default();
+            assert_eq!(
+                (&r[2], &r[3]),
+                (n(&c["count"]).as_str(), n(&c["base"]).as_str())
+            );
+            // Rounded to one decimal place; the exact value is in summary.json.
+            assert_eq!(r[4], one_decimal(&c["percent"]));
+            assert_eq!(r[5].is_empty(), c["count"].is_null() || c["base"].is_null());
+            assert_eq!(&r[7] == "true", c["suppressed"] == true);
+            assert_eq!((&r[8], &r[9]), ("2026 Q3", q["text"].as_str().unwrap()));
+        }
+    }
+    let mut rdr = csv::Reader::from_path(out.join("tables/indicators.csv")).unwrap();
     let header: Vec<String> = rdr.headers().unwrap().iter().map(String::from).collect();
-    assert_eq!(
-        header,
-        [
-            "question",
-            "group",
-            "option",
-            "count",
-            "base",
-            "percent",
-            "suppressed"
-        ]
-    );
+    assert_eq!(header[..10], common);
+    assert_eq!(header[10..], ["indicator", "label", "higher_is", "vs_all"]);
     let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
-    let cells = question(&s, "role")["cells"].as_array().unwrap();
-    assert_eq!(rows.len(), cells.len());
-    for (r, c) in rows.iter().zip(cells) {
-        assert_eq!(r[1], *c["group"].as_str().unwrap());
+    assert_eq!(
+        rows.len(),
+        s["indicators"].as_array().unwrap().len() * (s["groups"].as_array().unwrap().len() + 1)
+    );
+    for r in &rows {
+        let c = indicator(&s, &r[10], &r[0]);
+        assert_eq!(r[4], one_decimal(&c["percent"]));
         assert_eq!(
-            r[3],
-            c["count"]
-                .as_u64()
-                .map(|n| n.to_string())
+            r[5],
+            c["ci95"][0]
+                .as_f64()
+                .map(|v| format!("{v:.1}"))
                 .unwrap_or_default()
         );
     }
-    let ind = std::fs::read_to_string(out.join("tables/indicators.csv")).unwrap();
-    assert!(ind.starts_with(
-        "indicator,label,higher_is,group,count,base,percent,ci95_lo,ci95_hi,vs_all,suppressed\n"
-    ));
-    assert_eq!(
-        ind.lines().count(),
-        1 + s["indicators"].as_array().unwrap().len() * (s["groups"].as_array().unwrap().len() + 1)
-    );
 }
 
 /// "At a glance", the chart alt texts and the summary's flags name the same

@@ -272,14 +272,19 @@ fn trend_writes_csv_markdown_and_a_chart_per_indicator() {
     assert_eq!(
         rdr.headers().unwrap().iter().collect::<Vec<_>>(),
         [
-            "wave",
             "group",
-            "indicator",
+            "option",
             "count",
             "base",
             "percent",
-            "ci_lo",
-            "ci_hi"
+            "ci95_lo",
+            "ci95_hi",
+            "suppressed",
+            "wave",
+            "question",
+            "indicator",
+            "label",
+            "higher_is"
         ]
     );
     let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
@@ -289,8 +294,8 @@ fn trend_writes_csv_markdown_and_a_chart_per_indicator() {
     assert_eq!(rows.len(), 3 * per_wave);
     let bexley: Vec<f64> = rows
         .iter()
-        .filter(|r| &r[1] == "Bexley" && &r[2] == "feels_isolated")
-        .map(|r| r[5].parse().unwrap())
+        .filter(|r| &r[0] == "Bexley" && &r[10] == "feels_isolated")
+        .map(|r| r[4].parse().unwrap())
         .collect();
     assert!(
         bexley[0] > bexley[1] && bexley[1] > bexley[2],

@@ -450,6 +450,7 @@ fn indicators(template: &Template, cols: &Columns, figs: &Figures) -> Vec<Indica
                 short: ind.short.clone(),
                 section: ind.section.clone(),
                 question: ind.question.clone(),
+                counts: ind.counts.clone(),
                 higher_is: ind.higher_is,
                 cells,
             }

@@ -5,7 +5,8 @@
 use anyhow::Result;
 
 use crate::analysis::change::wave_label;
-use crate::summary::{QuestionSummary, Summary, Verdict};
+use crate::analysis::stats;
+use crate::summary::{IndicatorSummary, QuestionSummary, Summary, Verdict};
 
 /// Neutralises spreadsheet formulas (OWASP CSV injection): a cell that starts
 /// with `=`, `+`, `-`, `@`, tab or carriage return gets a leading `'`.
@@ -20,6 +21,12 @@ fn opt<T: ToString>(v: Option<T>) -> String {
     v.map(|v| v.to_string()).unwrap_or_default()
 }
 
+/// A percentage as a spreadsheet wants it: one decimal place (the exact
+/// value stays in summary.json).
+fn pct1(v: Option<f64>) -> String {
+    v.map(|v| format!("{v:.1}")).unwrap_or_default()
+}
+
 fn to_string(rows: Vec<Vec<String>>) -> Result<String> {
     let mut w = csv::Writer::from_writer(Vec::new());
     for r in rows {
@@ -28,69 +35,115 @@ fn to_string(rows: Vec<Vec<String>>) -> Result<String> {
     Ok(String::from_utf8(w.into_inner()?)?)
 }
 
+/// The columns every table starts with, in this order, in every file.
+const COMMON: [&str; 10] = [
+    "group",
+    "option",
+    "count",
+    "base",
+    "percent",
+    "ci95_lo",
+    "ci95_hi",
+    "suppressed",
+    "wave",
+    "question",
+];
+
+fn header(extra: &[&str]) -> Vec<String> {
+    COMMON.iter().chain(extra).map(|h| h.to_string()).collect()
+}
+
+/// The common columns of one figure. A question cell's 95% Wilson interval
+/// is worked out here from its published count and base; none for a hidden
+/// figure.
+#[allow(clippy::too_many_arguments)]
+fn common(
+    group: &str,
+    option: &str,
+    count: Option<u64>,
+    base: Option<u64>,
+    percent: Option<f64>,
+    ci95: Option<[f64; 2]>,
+    suppressed: bool,
+    wave: &str,
+    question: &str,
+) -> Vec<String> {
+    vec![
+        group.to_string(),
+        option.to_string(),
+        opt(count),
+        opt(base),
+        pct1(percent),
+        pct1(ci95.map(|c| c[0])),
+        pct1(ci95.map(|c| c[1])),
+        suppressed.to_string(),
+        wave.to_string(),
+        question.to_string(),
+    ]
+}
+
+fn wilson(count: Option<u64>, base: Option<u64>) -> Option<[f64; 2]> {
+    let (lo, hi) = stats::wilson(count?, base?, stats::Z95)?;
+    Some([100.0 * lo, 100.0 * hi])
+}
+
+fn wave_of(s: &Summary) -> String {
+    s.wave.clone().unwrap_or_default()
+}
+
 /// One question's crosstab: a row per group and option.
-pub fn question(q: &QuestionSummary) -> Result<String> {
-    let mut rows = vec![
-        [
-            "question",
-            "group",
-            "option",
-            "count",
-            "base",
-            "percent",
-            "suppressed",
-        ]
-        .map(String::from)
-        .to_vec(),
-    ];
+pub fn question(s: &Summary, q: &QuestionSummary) -> Result<String> {
+    let mut rows = vec![header(&["question_id"])];
     for c in &q.cells {
-        rows.push(vec![
-            q.id.clone(),
-            c.group.clone(),
-            c.option.clone(),
-            opt(c.count),
-            opt(c.base),
-            opt(c.percent),
-            c.suppressed.to_string(),
-        ]);
+        let mut row = common(
+            &c.group,
+            &c.option,
+            c.count,
+            c.base,
+            c.percent,
+            wilson(c.count, c.base),
+            c.suppressed,
+            &wave_of(s),
+            &q.text,
+        );
+        row.push(q.id.clone());
+        rows.push(row);
     }
     to_string(rows)
 }
 
-/// Every headline indicator for every group.
+/// The question text an indicator counts answers of.
+fn question_text<'s>(s: &'s Summary, ind: &IndicatorSummary) -> &'s str {
+    s.questions
+        .iter()
+        .find(|q| q.id == ind.question)
+        .map_or("", |q| q.text.as_str())
+}
+
+/// Every headline indicator for every group: `option` is the answers it
+/// counts.
 pub fn indicators(s: &Summary) -> Result<String> {
-    let mut rows = vec![
-        [
-            "indicator",
-            "label",
-            "higher_is",
-            "group",
-            "count",
-            "base",
-            "percent",
-            "ci95_lo",
-            "ci95_hi",
-            "vs_all",
-            "suppressed",
-        ]
-        .map(String::from)
-        .to_vec(),
-    ];
+    let mut rows = vec![header(&["indicator", "label", "higher_is", "vs_all"])];
     for ind in &s.indicators {
         for c in &ind.cells {
-            rows.push(vec![
+            let mut row = common(
+                &c.group,
+                &ind.counts.join("; "),
+                c.count,
+                c.base,
+                c.percent,
+                c.ci95,
+                c.suppressed,
+                &wave_of(s),
+                question_text(s, ind),
+            );
+            row.extend([
                 ind.id.clone(),
                 ind.label.clone(),
                 ind.higher_is.as_str().to_string(),
-                c.group.clone(),
-                opt(c.count),
-                opt(c.base),
-                opt(c.percent),
-                opt(c.ci95.map(|c| c[0])),
-                opt(c.ci95.map(|c| c[1])),
                 c.vs_all.map_or("", Verdict::as_str).to_string(),
-                c.suppressed.to_string(),
             ]);
+            rows.push(row);
         }
     }
     to_string(rows)
@@ -99,36 +152,30 @@ pub fn indicators(s: &Summary) -> Result<String> {
 /// The shared headline indicators `ids` across waves, a row per wave, group
 /// and indicator (trend.csv).
 pub fn trend(waves: &[Summary], ids: &[&str]) -> Result<String> {
-    let mut rows = vec![
-        [
-            "wave",
-            "group",
-            "indicator",
-            "count",
-            "base",
-            "percent",
-            "ci_lo",
-            "ci_hi",
-        ]
-        .map(String::from)
-        .to_vec(),
-    ];
+    let mut rows = vec![header(&["indicator", "label", "higher_is"])];
     for w in waves {
         for id in ids {
             let Some(ind) = w.indicators.iter().find(|i| i.id == *id) else {
                 continue;
             };
             for c in &ind.cells {
-                rows.push(vec![
-                    wave_label(w),
-                    c.group.clone(),
+                let mut row = common(
+                    &c.group,
+                    &ind.counts.join("; "),
+                    c.count,
+                    c.base,
+                    c.percent,
+                    c.ci95,
+                    c.suppressed,
+                    &wave_label(w),
+                    question_text(w, ind),
+                );
+                row.extend([
                     id.to_string(),
-                    opt(c.count),
-                    opt(c.base),
-                    opt(c.percent),
-                    opt(c.ci95.map(|c| c[0])),
-                    opt(c.ci95.map(|c| c[1])),
+                    ind.label.clone(),
+                    ind.higher_is.as_str().to_string(),
                 ]);
+                rows.push(row);
             }
         }
     }
