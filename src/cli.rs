@@ -88,6 +88,9 @@ pub struct TrendArgs {
     /// Print nothing but errors.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Print the changes (each wave against the one before, and the last against the first) as JSON on stdout and nothing else there.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// How to read the export files, shared by every command that reads them.

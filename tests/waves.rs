@@ -284,7 +284,11 @@ fn trend_writes_csv_markdown_and_a_chart_per_indicator() {
             "question",
             "indicator",
             "label",
-            "higher_is"
+            "higher_is",
+            "change_from_previous_pp",
+            "direction_from_previous",
+            "change_from_first_pp",
+            "direction_from_first"
         ]
     );
     let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
@@ -303,6 +307,40 @@ fn trend_writes_csv_markdown_and_a_chart_per_indicator() {
     );
     let md = std::fs::read_to_string(out.join("trend.md")).unwrap();
     assert!(md.contains("2026 Q3 | 2026 Q4 | 2027 Q1"));
+    // Verdicts between waves, as compare gives them: Greenwich's planted
+    // recovery in manager support is an improvement by wave 3, from the
+    // wave before and from the first; the first wave has no change.
+    let greenwich: Vec<&csv::StringRecord> = rows
+        .iter()
+        .filter(|r| &r[0] == "Greenwich" && &r[10] == "no_manager_support")
+        .collect();
+    assert_eq!((&greenwich[0][13], &greenwich[0][14]), ("", ""));
+    assert_eq!(&greenwich[2][14], "improved");
+    assert_eq!(&greenwich[2][16], "improved");
+    let change: f64 = greenwich[2][15].parse().unwrap();
+    let (first, last): (f64, f64) = (
+        greenwich[0][4].parse().unwrap(),
+        greenwich[2][4].parse().unwrap(),
+    );
+    assert!(
+        (change - (last - first)).abs() < 0.11,
+        "{change} vs {first} -> {last}"
+    );
+    assert!(md.contains("2026 Q3 to 2027 Q1 (overall)") && md.contains("**improved**"));
+    assert!(out.join("trend.html").is_file());
+    // --json: the changes on stdout and nothing else.
+    let json = bin()
+        .arg("trend")
+        .args(&waves)
+        .arg("--out")
+        .arg(dir.path().join("tj"))
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert!(json.status.success());
+    let t: Value = serde_json::from_slice(&json.stdout).expect("stdout is JSON");
+    assert_eq!(t["steps"].as_array().unwrap().len(), 2);
+    conforms(&t["first_to_last"], "comparison");
     for id in ["feels_isolated", "confident"] {
         assert!(out.join(format!("charts/trend-{id}.svg")).is_file());
         assert!(out.join(format!("charts/trend-{id}.png")).is_file());
@@ -381,6 +419,7 @@ fn compare_fails_on_a_worsening_only_when_asked() {
             "{r}"
         );
     }
+    assert!(dir.path().join("back/comparison.html").is_file());
     // Without the flag a worsening is reported, not failed.
     let plain = compare(&waves[2], &waves[0], "plain", &[]);
     assert_eq!(plain.status.code(), Some(0));

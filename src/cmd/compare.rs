@@ -46,9 +46,11 @@ pub fn run(args: CompareArgs) -> Result<ExitCode> {
     let mut json = serde_json::to_string_pretty(&c)?;
     json.push('\n');
     staged.write("comparison.json", json.as_bytes())?;
+    let doc = render::document::comparison(&c);
+    staged.write("comparison.md", render::markdown::emit(&doc).as_bytes())?;
     staged.write(
-        "comparison.md",
-        render::markdown::emit(&render::document::comparison(&c)).as_bytes(),
+        "comparison.html",
+        render::html::emit(&doc, &[], Some(&c.current.label), None).as_bytes(),
     )?;
     staged.commit()?;
     if args.json {

@@ -254,7 +254,23 @@ fn running_head(title: &str, wave: Option<&str>, banner: Option<&str>) -> String
 /// The report as one HTML page; `charts` holds each chart with its SVG.
 pub fn render(s: &Summary, charts: &[(Chart, String)]) -> String {
     let plan: Vec<Chart> = charts.iter().map(|(c, _)| c.clone()).collect();
-    let d = document::build(s, &plan);
+    emit(
+        &document::build(s, &plan),
+        charts,
+        s.wave.as_deref(),
+        s.disclosure.banner.as_deref(),
+    )
+}
+
+/// Any document as one self-contained page in the report's style (the
+/// board paper, comparison.html, trend.html): `charts` holds each figure's
+/// SVG, `wave` and `banner` go into the printed running head.
+pub fn emit(
+    d: &document::Document,
+    charts: &[(Chart, String)],
+    wave: Option<&str>,
+    banner: Option<&str>,
+) -> String {
     let svg_of = |c: &Chart| {
         charts
             .iter()
@@ -270,7 +286,7 @@ pub fn render(s: &Summary, charts: &[(Chart, String)]) -> String {
         o,
         "<title>{}</title>\n<style>{CSS}{}</style>\n</head>\n<body>",
         esc(&d.title),
-        running_head(&d.title, s.wave.as_deref(), s.disclosure.banner.as_deref())
+        running_head(&d.title, wave, banner)
     );
     let _ = writeln!(o, "<header class=\"report\">\n<h1>{}</h1>", esc(&d.title));
     if !d.cover.is_empty() {

@@ -6,7 +6,7 @@ use anyhow::Result;
 
 use crate::analysis::change::wave_label;
 use crate::analysis::stats;
-use crate::summary::{IndicatorSummary, QuestionSummary, Summary, Verdict};
+use crate::summary::{Comparison, Direction, IndicatorSummary, QuestionSummary, Summary, Verdict};
 
 /// Neutralises spreadsheet formulas (OWASP CSV injection): a cell that starts
 /// with `=`, `+`, `-`, `@`, tab or carriage return gets a leading `'`.
@@ -27,10 +27,22 @@ fn pct1(v: Option<f64>) -> String {
     v.map(|v| format!("{v:.1}")).unwrap_or_default()
 }
 
+/// A plain number (`-15.2`): spreadsheets read it as the number it is, so
+/// it needs no guard, and a `'` would turn a negative change into text.
+fn plain_number(cell: &str) -> bool {
+    cell.parse::<f64>().is_ok()
+        && cell
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == '-')
+}
+
 fn to_string(rows: Vec<Vec<String>>) -> Result<String> {
     let mut w = csv::Writer::from_writer(Vec::new());
     for r in rows {
-        w.write_record(r.iter().map(|c| safe(c)))?;
+        w.write_record(
+            r.iter()
+                .map(|c| if plain_number(c) { c.clone() } else { safe(c) }),
+        )?;
     }
     Ok(String::from_utf8(w.into_inner()?)?)
 }
@@ -150,10 +162,36 @@ pub fn indicators(s: &Summary) -> Result<String> {
 }
 
 /// The shared headline indicators `ids` across waves, a row per wave, group
-/// and indicator (trend.csv).
-pub fn trend(waves: &[Summary], ids: &[&str]) -> Result<String> {
-    let mut rows = vec![header(&["indicator", "label", "higher_is"])];
-    for w in waves {
+/// and indicator (trend.csv), with the change from the wave before and from
+/// the first wave: `steps[k]` compares wave k with k+1, `from_first[k]` the
+/// first with wave k+1.
+pub fn trend(
+    waves: &[Summary],
+    ids: &[&str],
+    steps: &[Comparison],
+    from_first: &[Comparison],
+) -> Result<String> {
+    let mut rows = vec![header(&[
+        "indicator",
+        "label",
+        "higher_is",
+        "change_from_previous_pp",
+        "direction_from_previous",
+        "change_from_first_pp",
+        "direction_from_first",
+    ])];
+    // A change in points to one decimal, and its verdict (empty where not
+    // compared: the first wave, or a figure hidden in either).
+    let change = |c: Option<&Comparison>, id: &str, g: &str| -> [String; 2] {
+        let r = c.and_then(|c| c.rows.iter().find(|r| r.indicator == id && r.group == g));
+        [
+            pct1(r.and_then(|r| r.change_pp)),
+            r.and_then(|r| r.direction)
+                .map_or("", Direction::as_str)
+                .to_string(),
+        ]
+    };
+    for (k, w) in waves.iter().enumerate() {
         for id in ids {
             let Some(ind) = w.indicators.iter().find(|i| i.id == *id) else {
                 continue;
@@ -175,6 +213,9 @@ pub fn trend(waves: &[Summary], ids: &[&str]) -> Result<String> {
                     ind.label.clone(),
                     ind.higher_is.as_str().to_string(),
                 ]);
+                let before = k.checked_sub(1);
+                row.extend(change(before.and_then(|b| steps.get(b)), id, &c.group));
+                row.extend(change(before.and_then(|b| from_first.get(b)), id, &c.group));
                 rows.push(row);
             }
         }
@@ -192,6 +233,9 @@ mod tests {
             assert_eq!(safe(bad), format!("'{bad}"));
         }
         assert_eq!(safe("Lambeth"), "Lambeth");
+        // Our own numbers pass as numbers; anything formula-like does not.
+        assert!(plain_number("-15.2") && plain_number("33"));
+        assert!(!plain_number("-2+3") && !plain_number("=1") && !plain_number("1e5"));
         assert_eq!(safe(""), "");
     }
 }
