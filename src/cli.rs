@@ -125,6 +125,9 @@ pub struct InspectArgs {
     pub config: Option<PathBuf>,
     #[command(flatten)]
     pub read: ReadArgs,
+    /// Print what was seen as JSON on stdout and nothing else there.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Args, Debug)]

@@ -351,3 +351,64 @@ fn inspect_snapshots_of_every_platform() {
         insta::assert_snapshot!(format!("inspect_{f}"), out);
     }
 }
+
+/// `inspect --json`: what the tables show, as JSON on stdout and nothing
+/// else there; the same model the terminal view is drawn from.
+#[test]
+fn inspect_json_describes_every_column() {
+    let a = bin()
+        .arg("inspect")
+        .arg(fixture("messy.csv"))
+        .arg("--json")
+        .assert()
+        .success();
+    let v: serde_json::Value =
+        serde_json::from_slice(&a.get_output().stdout).expect("stdout is one JSON document");
+    assert_eq!(v["schema"], "survey-lens.inspection.v1");
+    let f = &v["files"][0];
+    let header = std::fs::read_to_string(fixture("messy.csv")).unwrap();
+    let first = header
+        .lines()
+        .next()
+        .unwrap()
+        .trim_start_matches('\u{feff}');
+    let n = csv::Reader::from_reader(first.as_bytes())
+        .headers()
+        .unwrap()
+        .len();
+    assert_eq!(f["columns"].as_array().unwrap().len(), n);
+    let role = |name: &str| {
+        f["columns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["column"] == name)
+            .unwrap_or_else(|| panic!("{name}"))["role"]
+            .clone()
+    };
+    assert_eq!(role("which borough do you mainly work in"), "group");
+    assert_eq!(role("Email"), "personal_data");
+    assert!(
+        f["identity_dropped"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c == "Email")
+    );
+    assert!(f["group_missing"].is_null());
+    assert!(
+        !v["unmatched"].as_array().unwrap().is_empty(),
+        "messy has stray answers"
+    );
+    // The terminal view of the same file names the same dropped columns.
+    let plain = bin()
+        .arg("inspect")
+        .arg(fixture("messy.csv"))
+        .assert()
+        .success();
+    let text = String::from_utf8(plain.get_output().stdout.clone()).unwrap();
+    assert!(
+        text.contains("Identity columns dropped: \"Email\""),
+        "{text}"
+    );
+}

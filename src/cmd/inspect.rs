@@ -9,12 +9,15 @@ use anyhow::{Result, bail};
 use comfy_table::{Cell, CellAlignment};
 use csv::StringRecord;
 
+use serde::Serialize;
+
 use crate::cli::InspectArgs;
 use crate::load::{self, Header, RowNo, Sink};
-use crate::normalise::{ColumnPlan, ColumnUse, Normaliser, missing_group_message};
+use crate::normalise::{ColumnPlan, ColumnUse, Normaliser, Unmatched, missing_group_message};
 use crate::render::describe_input;
 use crate::render::terminal::table;
-use crate::survey::Template;
+use crate::summary::InputInfo;
+use crate::survey::{Kind, Template};
 
 /// Counts answered cells per column and passes rows on to the normaliser
 /// when the file can be analysed at all.
@@ -51,117 +54,198 @@ impl Sink for Inspector<'_> {
     }
 }
 
-pub fn run(args: InspectArgs) -> Result<()> {
-    let template = Template::load(args.config.as_deref())?;
-    let (progress, shown) = crate::progress::for_inputs(&args.inputs, false);
+/// What `inspect` saw, for people (the tables below) and for scripts
+/// (`inspect --json`): one model, so the two never disagree.
+#[derive(Debug, Serialize)]
+pub struct Inspection {
+    pub schema: &'static str,
+    pub files: Vec<FileInspection>,
+    /// Answers that match no option of their question, over all files.
+    pub unmatched: Vec<Unmatched>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FileInspection {
+    pub input: InputInfo,
+    /// Responses after unfinished and preview/test/spam rows are left out.
+    pub responses: u64,
+    pub columns: Vec<ColumnInspection>,
+    pub identity_dropped: Vec<String>,
+    pub unclaimed: Vec<String>,
+    /// Template questions with no column in this file.
+    pub questions_absent: Vec<String>,
+    /// Why `report` cannot group this file's responses, when it cannot.
+    pub group_missing: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ColumnInspection {
+    pub column: String,
+    pub role: Role,
+    /// The question it maps to (or repeats), if any.
+    pub question: Option<String>,
+    pub kind: Option<Kind>,
+    /// Rows with anything in this column.
+    pub answered: u64,
+}
+
+/// What a column is used for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Group,
+    Question,
+    Repeat,
+    ResponseId,
+    PersonalData,
+    Metadata,
+    Unclaimed,
+}
+
+/// Reads every input and says what was seen.
+fn inspect(args: &InspectArgs, template: &Template) -> Result<Inspection> {
+    let (progress, shown) = crate::progress::for_inputs(&args.inputs, args.json);
     let opts = args.read.options(progress);
-    let width = crate::render::terminal::width(std::io::stdout().is_terminal());
     let questions: Vec<_> = template.analysed_questions().collect();
     let mut ins = Inspector {
-        template: &template,
-        norm: Normaliser::new(&template),
+        template,
+        norm: Normaliser::new(template),
         header: None,
         plan: None,
         answered: vec![],
         analysable: true,
     };
-    let mut out = String::new();
-    let mut missing_group = Vec::new();
+    let mut files = Vec::new();
     for path in &args.inputs {
         let info = load::read(path, &opts, &mut ins)?;
         let (header, plan) = (
             ins.header.take().expect("header seen"),
             ins.plan.take().expect("planned"),
         );
+        let columns: Vec<ColumnInspection> = header
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                let (role, q) = match plan.uses[i] {
+                    ColumnUse::Group => (Role::Group, None),
+                    ColumnUse::Question(qi) => (Role::Question, Some(questions[qi])),
+                    ColumnUse::Repeat(qi) => (Role::Repeat, Some(questions[qi])),
+                    ColumnUse::Id => (Role::ResponseId, None),
+                    ColumnUse::Identity => (Role::PersonalData, None),
+                    ColumnUse::Metadata => (Role::Metadata, None),
+                    ColumnUse::Unclaimed => (Role::Unclaimed, None),
+                };
+                let (question, kind) = match (role, q) {
+                    (Role::Group, _) => (Some(template.group.question.clone()), Some(Kind::Single)),
+                    (Role::Question, Some(q)) => (Some(q.id.clone()), Some(q.kind)),
+                    (_, Some(q)) => (Some(q.id.clone()), None),
+                    _ => (None, None),
+                };
+                ColumnInspection {
+                    column: name.clone(),
+                    role,
+                    question,
+                    kind,
+                    answered: ins.answered[i],
+                }
+            })
+            .collect();
+        let named = |r: &[Role]| -> Vec<String> {
+            columns
+                .iter()
+                .filter(|c| r.contains(&c.role))
+                .map(|c| c.column.clone())
+                .collect()
+        };
+        let group_missing = (plan.group_col.is_none() && template.grouped())
+            .then(|| missing_group_message(template, &header));
+        files.push(FileInspection {
+            responses: info.rows - info.incomplete_excluded - info.screened_excluded,
+            identity_dropped: named(&[Role::ResponseId, Role::PersonalData]),
+            unclaimed: named(&[Role::Unclaimed]),
+            questions_absent: questions
+                .iter()
+                .zip(&plan.question_cols)
+                .filter(|(_, c)| c.is_none())
+                .map(|(q, _)| q.id.clone())
+                .collect(),
+            group_missing,
+            columns,
+            input: info,
+        });
+    }
+    drop(shown);
+    Ok(Inspection {
+        schema: "survey-lens.inspection.v1",
+        files,
+        unmatched: ins.norm.unmatched(),
+    })
+}
+
+/// The inspection as the terminal shows it.
+fn render(ins: &Inspection, width: u16) -> String {
+    let mut out = String::new();
+    for f in &ins.files {
+        let info = &f.input;
         let _ = writeln!(out, "{}", info.file);
         let _ = writeln!(
             out,
             "  {} · {} header row{} · {} responses{}",
-            describe_input(&info),
+            describe_input(info),
             info.header_rows,
             if info.header_rows == 1 { "" } else { "s" },
-            info.rows - info.incomplete_excluded - info.screened_excluded,
-            left_out(&info)
+            f.responses,
+            left_out(info)
         );
         let mut t = table(width);
         t.set_header(["Column", "Maps to", "Kind", "Answered"]);
-        let mut identity = Vec::new();
-        let mut unclaimed = Vec::new();
-        for (i, name) in header.columns.iter().enumerate() {
-            let (maps, kind) = match plan.uses[i] {
-                ColumnUse::Group => (
-                    format!("{} (group)", template.group.question),
-                    "single".to_string(),
-                ),
-                ColumnUse::Question(qi) => (
-                    questions[qi].id.clone(),
-                    questions[qi].kind.as_str().to_string(),
-                ),
-                ColumnUse::Repeat(qi) => (
-                    format!("repeat of {}, ignored", questions[qi].id),
-                    String::new(),
-                ),
-                ColumnUse::Id => {
-                    identity.push(name.clone());
-                    ("response id (dropped)".into(), String::new())
-                }
-                ColumnUse::Identity => {
-                    identity.push(name.clone());
-                    ("personal data (dropped)".into(), String::new())
-                }
-                ColumnUse::Metadata => ("platform metadata (ignored)".into(), String::new()),
-                ColumnUse::Unclaimed => {
-                    unclaimed.push(name.clone());
-                    ("—".into(), String::new())
-                }
+        for c in &f.columns {
+            let q = c.question.as_deref().unwrap_or_default();
+            let maps = match c.role {
+                Role::Group => format!("{q} (group)"),
+                Role::Question => q.to_string(),
+                Role::Repeat => format!("repeat of {q}, ignored"),
+                Role::ResponseId => "response id (dropped)".into(),
+                Role::PersonalData => "personal data (dropped)".into(),
+                Role::Metadata => "platform metadata (ignored)".into(),
+                Role::Unclaimed => "—".into(),
             };
             t.add_row(vec![
-                Cell::new(name),
+                Cell::new(&c.column),
                 Cell::new(maps),
-                Cell::new(kind),
-                Cell::new(ins.answered[i]).set_alignment(CellAlignment::Right),
+                Cell::new(c.kind.map_or("", Kind::as_str)),
+                Cell::new(c.answered).set_alignment(CellAlignment::Right),
             ]);
         }
         let _ = writeln!(out, "{t}");
         let _ = writeln!(
             out,
             "  Identity columns dropped: {}",
-            list_or_none(&identity)
+            list_or_none(&f.identity_dropped)
         );
         let _ = writeln!(
             out,
             "  Columns no question claims: {}",
-            list_or_none(&unclaimed)
+            list_or_none(&f.unclaimed)
         );
-        let absent: Vec<String> = questions
-            .iter()
-            .zip(&plan.question_cols)
-            .filter(|(_, c)| c.is_none())
-            .map(|(q, _)| q.id.clone())
-            .collect();
         let _ = writeln!(
             out,
             "  Template questions not in this file: {}",
-            list_or_none(&absent)
+            list_or_none(&f.questions_absent)
         );
-        if plan.group_col.is_none() && template.grouped() {
-            let _ = writeln!(
-                out,
-                "  ✗ {}",
-                missing_group_message(&template, &header).replace('\n', "\n  ")
-            );
-            missing_group.push(info.file.clone());
+        if let Some(m) = &f.group_missing {
+            let _ = writeln!(out, "  ✗ {}", m.replace('\n', "\n  "));
         }
         out.push('\n');
     }
-    let unmatched = ins.norm.unmatched();
-    if unmatched.is_empty() {
+    if ins.unmatched.is_empty() {
         out.push_str("Every answer matches a known option.\n");
     } else {
         out.push_str("Answers that match no known option:\n");
         let mut t = table(width);
         t.set_header(["Question", "Answer", "Count", "Treated as"]);
-        for u in &unmatched {
+        for u in &ins.unmatched {
             t.add_row(vec![
                 Cell::new(&u.question),
                 Cell::new(&u.answer),
@@ -171,14 +255,31 @@ pub fn run(args: InspectArgs) -> Result<()> {
         }
         let _ = writeln!(out, "{t}");
     }
-    drop(shown);
+    out
+}
+
+pub fn run(args: InspectArgs) -> Result<()> {
+    let template = Template::load(args.config.as_deref())?;
+    let ins = inspect(&args, &template)?;
     let mut stdout = std::io::stdout().lock();
-    stdout.write_all(out.as_bytes())?;
+    if args.json {
+        serde_json::to_writer_pretty(&mut stdout, &ins)?;
+        writeln!(stdout)?;
+    } else {
+        let width = crate::render::terminal::width(std::io::stdout().is_terminal());
+        stdout.write_all(render(&ins, width).as_bytes())?;
+    }
     stdout.flush()?;
-    if !missing_group.is_empty() {
+    let missing: Vec<&str> = ins
+        .files
+        .iter()
+        .filter(|f| f.group_missing.is_some())
+        .map(|f| f.input.file.as_str())
+        .collect();
+    if !missing.is_empty() {
         bail!(
             "no group column in {}: `report` cannot break these responses down",
-            missing_group.join(", ")
+            missing.join(", ")
         );
     }
     Ok(())

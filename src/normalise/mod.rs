@@ -77,7 +77,7 @@ struct FilePlan {
 }
 
 /// An answer that matched no option, for `inspect`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Unmatched {
     pub question: String,
     pub answer: String,
