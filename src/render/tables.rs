@@ -6,7 +6,9 @@ use anyhow::Result;
 
 use crate::analysis::change::wave_label;
 use crate::analysis::stats;
-use crate::summary::{Comparison, Direction, IndicatorSummary, QuestionSummary, Summary, Verdict};
+use crate::summary::{
+    Comparison, Direction, IndicatorCell, IndicatorSummary, QuestionSummary, Summary, Verdict,
+};
 
 /// Neutralises spreadsheet formulas (OWASP CSV injection): a cell that starts
 /// with `=`, `+`, `-`, `@`, tab or carriage return gets a leading `'`.
@@ -132,29 +134,41 @@ fn question_text<'s>(s: &'s Summary, ind: &IndicatorSummary) -> &'s str {
         .map_or("", |q| q.text.as_str())
 }
 
+/// One indicator cell on the common columns (`option` is the answers it
+/// counts), then its id, label and polarity.
+fn indicator_row(
+    s: &Summary,
+    wave: &str,
+    ind: &IndicatorSummary,
+    c: &IndicatorCell,
+) -> Vec<String> {
+    let mut row = common(
+        &c.group,
+        &ind.counts.join("; "),
+        c.count,
+        c.base,
+        c.percent,
+        c.ci95,
+        c.suppressed,
+        wave,
+        question_text(s, ind),
+    );
+    row.extend([
+        ind.id.clone(),
+        ind.label.clone(),
+        ind.higher_is.as_str().to_string(),
+    ]);
+    row
+}
+
 /// Every headline indicator for every group: `option` is the answers it
 /// counts.
 pub fn indicators(s: &Summary) -> Result<String> {
     let mut rows = vec![header(&["indicator", "label", "higher_is", "vs_all"])];
     for ind in &s.indicators {
         for c in &ind.cells {
-            let mut row = common(
-                &c.group,
-                &ind.counts.join("; "),
-                c.count,
-                c.base,
-                c.percent,
-                c.ci95,
-                c.suppressed,
-                &wave_of(s),
-                question_text(s, ind),
-            );
-            row.extend([
-                ind.id.clone(),
-                ind.label.clone(),
-                ind.higher_is.as_str().to_string(),
-                c.vs_all.map_or("", Verdict::as_str).to_string(),
-            ]);
+            let mut row = indicator_row(s, &wave_of(s), ind, c);
+            row.push(c.vs_all.map_or("", Verdict::as_str).to_string());
             rows.push(row);
         }
     }
@@ -197,22 +211,7 @@ pub fn trend(
                 continue;
             };
             for c in &ind.cells {
-                let mut row = common(
-                    &c.group,
-                    &ind.counts.join("; "),
-                    c.count,
-                    c.base,
-                    c.percent,
-                    c.ci95,
-                    c.suppressed,
-                    &wave_label(w),
-                    question_text(w, ind),
-                );
-                row.extend([
-                    id.to_string(),
-                    ind.label.clone(),
-                    ind.higher_is.as_str().to_string(),
-                ]);
+                let mut row = indicator_row(w, &wave_label(w), ind, c);
                 let before = k.checked_sub(1);
                 row.extend(change(before.and_then(|b| steps.get(b)), id, &c.group));
                 row.extend(change(before.and_then(|b| from_first.get(b)), id, &c.group));
