@@ -233,8 +233,8 @@ pub struct SampleArgs {
     /// Random seed; the same seed gives a byte-identical file.
     #[arg(long, default_value_t = 1, value_name = "S")]
     pub seed: u64,
-    /// Which quarterly wave (1 = 2026 Q3). Later waves plant changes: Bexley's
-    /// isolation falls, and by wave 3 Greenwich's manager support recovers.
+    /// Which quarterly wave (1 = 2026 Q3). Later waves are new samples of the same population (a quarter repeat)
+    /// with planted changes: Bexley's isolation falls, and by wave 3 Greenwich's manager support recovers.
     #[arg(long, default_value_t = 1, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=8))]
     pub wave: u32,
     /// Output file. Default: standard output.

@@ -178,12 +178,16 @@ fn planted(p: Profile, borough: usize, wave: u32) -> Profile {
     }
 }
 
+/// The share of a later wave's respondents who also answered wave 1.
+const REPEAT_SHARE: f64 = 0.25;
+
 /// Writes `rows` synthetic responses as CSV to `out`.
 ///
-/// `wave` 1 is 2026 Q3; each later wave is the next quarter. Later waves use
-/// the same random draws, so only the planted changes differ between waves
-/// (Bexley's isolation falls from wave 2; Greenwich's manager support
-/// recovers from wave 3): a comparison must find exactly those.
+/// `wave` 1 is 2026 Q3; each later wave is the next quarter, a new sample of
+/// the same population in which one respondent in four answered before.
+/// Planted changes come on top (Bexley's isolation falls from wave 2;
+/// Greenwich's manager support recovers from wave 3), so a comparison must
+/// find those through sampling noise.
 pub fn write_sample(
     template: &Template,
     rows: u64,
@@ -216,11 +220,13 @@ pub fn write_sample(
     w.write_record(&header)?;
     debug_assert_eq!(text("borough"), header[6]);
 
-    let mut rng = Rng::new(seed);
     // Start of the wave's quarter (wave 1: 2026-07-01), as days since 1970-01-01.
     let months = 6 + 3 * (i64::from(wave) - 1);
     let quarter_start = days_from_civil(2026 + months / 12, months % 12 + 1, 1);
-    for id in 1..=rows {
+    // One respondent's row, drawn from `rng`. The draws made do not depend
+    // on the planted profiles, so a stream gives the same person in every
+    // wave, changed only where a change is planted.
+    let row = |rng: &mut Rng, id: u64| -> Vec<String> {
         let mut rec: Vec<String> = Vec::with_capacity(header.len());
         let started = quarter_start * 86_400 + rng.below(91 * 86_400) as i64;
         let finished = started + 120 + rng.below(900) as i64;
@@ -251,20 +257,20 @@ pub fn write_sample(
             }
             q(id)[rng.weighted(weights)].clone()
         };
-        rec.push(pick(&mut rng, "org_type", &[40, 25, 12, 8, 10, 3, 2]));
+        rec.push(pick(rng, "org_type", &[40, 25, 12, 8, 10, 3, 2]));
         let role_w: &[u32] = if b == 5 {
             &[22, 24, 22, 12, 8, 8, 3, 1]
         } else {
             &[30, 10, 25, 15, 5, 10, 3, 2]
         };
-        rec.push(pick(&mut rng, "role", role_w));
-        rec.push(pick(&mut rng, "tenure", &[25, 35, 28, 12]));
+        rec.push(pick(rng, "role", role_w));
+        rec.push(pick(rng, "tenure", &[25, 35, 28, 12]));
         let involvement = rng.weighted(&[8, 22, 40, 22, 8]);
         let activities = match involvement {
             0 => "None of these;".to_string(),
             1 if rng.chance(0.5) => "Administrative tasks only;".to_string(),
             _ => multi(
-                &mut rng,
+                rng,
                 q("activities"),
                 &[0.5, 0.45, 0.3, 0.6, 0.35, 0.2, 0.35, 0.0, 0.0],
                 Some(8),
@@ -272,12 +278,12 @@ pub fn write_sample(
         };
         rec.push(activities);
         rec.push(q("involvement")[involvement].clone());
-        rec.push(pick(&mut rng, "confidence", &p.confidence));
+        rec.push(pick(rng, "confidence", &p.confidence));
         let trained = rng.weighted(&p.trained);
         rec.push(q("trained")[trained].clone());
         let providers = if trained == 0 {
             multi(
-                &mut rng,
+                rng,
                 q("providers"),
                 &[0.5, 0.35, 0.4, 0.15, 0.25, 0.3, 0.05, 0.0],
                 None,
@@ -286,7 +292,7 @@ pub fn write_sample(
             "None;".to_string()
         } else {
             multi(
-                &mut rng,
+                rng,
                 q("providers"),
                 &[0.3, 0.1, 0.3, 0.0, 0.2, 0.0, 0.0, 0.0],
                 Some(7),
@@ -302,17 +308,17 @@ pub fn write_sample(
         };
         rec.push(q("training_route")[route].clone());
         let barriers = multi(
-            &mut rng,
+            rng,
             q("barriers"),
             &[0.6, p.dont_know, 0.45, 0.15, 0.15, 0.2, 0.0],
             Some(6),
         );
         rec.push(barriers);
-        rec.push(pick(&mut rng, "peer_support", &p.peer));
-        rec.push(pick(&mut rng, "manager_support", &p.manager));
-        rec.push(pick(&mut rng, "isolation", &p.isolation));
-        rec.push(pick(&mut rng, "role_defined", &p.role_defined));
-        rec.push(pick(&mut rng, "join_cop", &[60, 30, 10]));
+        rec.push(pick(rng, "peer_support", &p.peer));
+        rec.push(pick(rng, "manager_support", &p.manager));
+        rec.push(pick(rng, "isolation", &p.isolation));
+        rec.push(pick(rng, "role_defined", &p.role_defined));
+        rec.push(pick(rng, "join_cop", &[60, 30, 10]));
         rec.push(if rng.chance(0.4) {
             HELPS[rng.below(HELPS.len() as u64) as usize].to_string()
         } else {
@@ -323,6 +329,28 @@ pub fn write_sample(
         } else {
             String::new()
         });
+        rec
+    };
+    // Wave 1 is one stream of respondents. A later wave is a new sample from
+    // the same population: each row is a new respondent from a stream of
+    // its own, or (one in four) the wave-1 respondent in that place again,
+    // so figures move by sampling noise as real waves do, with the planted
+    // changes on top.
+    let mut first = Rng::new(seed);
+    let mut fresh = Rng::new(seed ^ 0xA076_1D64_78BD_642F_u64.wrapping_mul(u64::from(wave)));
+    let mut again = Rng::new(seed.rotate_left(17) ^ u64::from(wave));
+    for id in 1..=rows {
+        let repeat = row(&mut first, id);
+        let rec = if wave <= 1 {
+            repeat
+        } else {
+            let new = row(&mut fresh, id);
+            if again.chance(REPEAT_SHARE) {
+                repeat
+            } else {
+                new
+            }
+        };
         w.write_record(&rec)?;
     }
     w.flush()?;

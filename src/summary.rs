@@ -120,7 +120,12 @@ pub struct ChangeRow {
     pub change_pp: Option<f64>,
     /// 95% Newcombe (hybrid Wilson) interval for the change, in points.
     pub ci95: Option<[f64; 2]>,
-    /// True when the interval excludes 0.
+    /// The two-sided p-value that goes with that interval.
+    #[serde(default)]
+    pub p_value: Option<f64>,
+    /// True when the change is larger than chance after allowing for every
+    /// figure compared at once (Holm's method at 5% over this comparison's
+    /// p-values), so a table of many figures does not find changes in noise.
     pub significant: Option<bool>,
     /// Null when not compared.
     pub direction: Option<Direction>,
@@ -354,7 +359,8 @@ impl Verdict {
     }
 }
 
-/// How an indicator moved between two waves (Newcombe interval for the
+/// How an indicator moved between two waves (Newcombe p-value, Holm across the
+/// comparison, for the
 /// change excluding 0, read with the indicator's polarity).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub enum Direction {

@@ -10,14 +10,26 @@ use common::*;
 use predicates::prelude::*;
 use serde_json::Value;
 
-/// Three waves of the SEL sample with the same seed: only the planted changes
-/// differ (Bexley's isolation falls; Greenwich's manager support recovers by 3).
+/// Three waves of the SEL sample: new respondents each wave (a quarter of
+/// them repeat) with planted changes on top (Bexley's isolation falls;
+/// Greenwich's manager support recovers by 3). 1,000 responses a wave, so a
+/// planted change is large beside the sampling noise and no planted figure
+/// is small enough to be hidden.
 fn three_waves(dir: &Path) -> Vec<PathBuf> {
     (1..=3)
         .map(|w| {
             let csv = dir.join(format!("wave{w}.csv"));
             bin()
-                .args(["sample", "--seed", "11", "--wave", &w.to_string(), "-o"])
+                .args([
+                    "sample",
+                    "--seed",
+                    "11",
+                    "--rows",
+                    "1000",
+                    "--wave",
+                    &w.to_string(),
+                    "-o",
+                ])
                 .arg(&csv)
                 .assert()
                 .success();
@@ -443,4 +455,59 @@ fn compare_fails_on_a_worsening_only_when_asked() {
     assert_eq!(json.status.code(), Some(0));
     let printed: Value = serde_json::from_slice(&json.stdout).expect("stdout is JSON");
     assert_eq!(printed, read_json(&dir.path().join("json/comparison.json")));
+}
+
+/// Two samples of the same population with nothing planted: a figure-by-
+/// figure 95% test finds "changes" in the noise (three here), and the
+/// verdicts, which allow for every figure compared at once (Holm), find
+/// none. Without that allowance `--fail-on worsened` would fire most quarters.
+#[test]
+fn sampling_noise_alone_is_not_called_a_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut outs = Vec::new();
+    for seed in ["11", "12"] {
+        let csv = dir.path().join(format!("s{seed}.csv"));
+        bin()
+            .args(["sample", "--seed", seed, "-o"])
+            .arg(&csv)
+            .assert()
+            .success();
+        let out = dir.path().join(format!("r{seed}"));
+        report(
+            &[&csv],
+            &out,
+            &["--quiet", "--wave", &format!("sample {seed}")],
+        );
+        outs.push(out);
+    }
+    let out = dir.path().join("cmp");
+    let a = bin()
+        .arg("compare")
+        .args(&outs)
+        .args(["--fail-on", "worsened", "--out"])
+        .arg(&out)
+        .arg("-q")
+        .output()
+        .unwrap();
+    assert_eq!(a.status.code(), Some(0));
+    let c = read_json(&out.join("comparison.json"));
+    let rows = c["rows"].as_array().unwrap();
+    let raw = rows
+        .iter()
+        .filter(|r| r["p_value"].as_f64().is_some_and(|p| p < 0.05))
+        .count();
+    assert!(raw > 0, "the noise has figures below 5% one by one");
+    assert!(significant(&c).is_empty(), "{:?}", significant(&c));
+    // Each p-value agrees with its own 95% interval.
+    for r in rows.iter().filter(|r| r["p_value"].is_number()) {
+        let [lo, hi] = [
+            r["ci95"][0].as_f64().unwrap(),
+            r["ci95"][1].as_f64().unwrap(),
+        ];
+        assert_eq!(
+            lo > 0.0 || hi < 0.0,
+            r["p_value"].as_f64().unwrap() < 0.05,
+            "{r}"
+        );
+    }
 }

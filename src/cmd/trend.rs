@@ -223,7 +223,7 @@ fn changes_table(
         })
         .collect();
     Table {
-        caption: "Change in percentage points, and whether it is larger than chance (95% Newcombe interval excluding zero)".into(),
+        caption: "Change in percentage points, and whether it is larger than chance allowing for every figure compared (Newcombe and Holm, as compare)".into(),
         header,
         rows,
         numeric_from: 1,

@@ -208,7 +208,8 @@ pub struct Gap {
     pub option: String,
     pub high: (String, f64),
     pub low: (String, f64),
-    /// Whether the 95% interval for the difference excludes zero.
+    /// Whether the 95% interval for the difference excludes zero (a single
+    /// comparison the brief points at, not a table of them).
     pub clear: bool,
 }
 

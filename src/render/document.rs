@@ -275,8 +275,10 @@ pub fn change_section(c: &Comparison) -> Section {
         blocks.push(Block::List(found));
     }
     blocks.push(Block::Para(text(
-        "A change is called improved or worsened only when its 95% interval (Newcombe's method) excludes zero; \
-         otherwise it could be chance. Figures hidden in either wave are not compared.",
+        "A change is called improved or worsened only when it is larger than chance even allowing for every figure \
+         compared here at once (Newcombe's method for each change, Holm's method across them), so that a table of many \
+         figures does not find changes in sampling noise; the 95% interval is shown for each. \
+         Figures hidden in either wave are not compared.",
     )));
     let mut seen: Vec<&str> = Vec::new();
     for r in &c.rows {
