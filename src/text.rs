@@ -67,6 +67,15 @@ pub fn group_key(s: &str, prefix_keys: &[String]) -> String {
 
 /// Lower-cases the first letter for use mid-sentence ("Borough" -> "borough"),
 /// leaving acronyms ("PCN", "NHS staff") as written.
+/// The first letter as a capital: a phrase made to follow other words,
+/// starting a sentence of its own.
+pub fn upper_first(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
 pub fn lower_first(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
@@ -169,6 +178,13 @@ pub fn column_name(col: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn first_letters_change_case_and_nothing_else() {
+        assert_eq!(upper_first("the largest"), "The largest");
+        assert_eq!(upper_first("ébauche"), "Ébauche");
+        assert_eq!(upper_first(""), "");
+    }
 
     #[test]
     fn columns_are_named_as_spreadsheets_name_them() {

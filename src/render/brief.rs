@@ -15,7 +15,7 @@ use crate::render::{pct, standouts};
 use crate::summary::{
     ALL, FindingInfo, IndicatorSummary, Kind, Polarity, QuestionSummary, Summary, Verdict,
 };
-use crate::text::{lower_first, plural};
+use crate::text::{lower_first, plural, upper_first};
 
 /// A group whose most common answer is given by this share or more is not
 /// called mixed.
@@ -222,6 +222,21 @@ impl Gap {
             "could be chance"
         }
     }
+
+    /// "the largest difference between boroughs is “X”: 17% in Greenwich
+    /// and 0% in Lewisham (larger than chance)": the one wording the brief
+    /// and the chart alt texts share.
+    pub fn describe(&self, groups: &str) -> String {
+        format!(
+            "the largest difference between {groups} is \u{201c}{}\u{201d}: {} in {} and {} in {} ({})",
+            self.option,
+            pct(self.high.1),
+            self.high.0,
+            pct(self.low.1),
+            self.low.0,
+            self.verdict()
+        )
+    }
 }
 
 /// The answer on which two groups' published shares are furthest apart.
@@ -310,15 +325,7 @@ fn question_line(s: &Summary, q: &QuestionSummary) -> Runs {
         });
     }
     if let Some(g) = largest_gap(s, q) {
-        said.push(format!(
-            "the largest difference between {groups} is \u{201c}{}\u{201d}: {} in {} and {} in {} ({})",
-            g.option,
-            pct(g.high.1),
-            g.high.0,
-            pct(g.low.1),
-            g.low.0,
-            g.verdict()
-        ));
+        said.push(g.describe(&groups));
     } else if let Some((o, p)) = q
         .options
         .iter()
@@ -333,11 +340,7 @@ fn question_line(s: &Summary, q: &QuestionSummary) -> Runs {
     if said.is_empty() {
         said.push("the figures are hidden so that nobody can be identified".into());
     }
-    let mut text = said.join("; ");
-    if let Some(first) = text.get(..1) {
-        text = format!("{}{}", first.to_uppercase(), &text[1..]);
-    }
-    r.push(Span::Text(format!(" {text}.")));
+    r.push(Span::Text(format!(" {}.", upper_first(&said.join("; ")))));
     r
 }
 

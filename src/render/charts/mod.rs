@@ -205,18 +205,10 @@ fn question_alt(s: &Summary, q: &QuestionSummary) -> String {
         })];
     if let Some(g) = super::brief::largest_gap(s, q) {
         let overall = all(&g.option)
-            .map(|v| format!(", against {} overall", pct(v)))
+            .map(|v| format!("; {} overall", pct(v)))
             .unwrap_or_default();
-        said.push(format!(
-            "The largest difference between {} is \"{}\": {} in {}, above {} in {}{overall} ({})",
-            super::brief::groups_word(s),
-            g.option,
-            pct(g.high.1),
-            g.high.0,
-            pct(g.low.1),
-            g.low.0,
-            g.verdict()
-        ));
+        let gap = g.describe(&super::brief::groups_word(s));
+        said.push(format!("{}{overall}", crate::text::upper_first(&gap)));
     }
     format!("{}.", said.join(". "))
 }
