@@ -195,8 +195,9 @@ h1.appendix { margin-top: 3rem; border-top: 4px solid var(--ink); padding-top: .
   h1.appendix { break-before: page; margin-top: 0; }
   .screen-only { display: none; }
   .print-only { display: block; }
-  h2 { margin-top: 1.4rem; }
+  h2 { margin-top: 1.1rem; }
   h2, h3, h2 + p { break-after: avoid; }
+  h1, h2, h3 { break-inside: avoid; }
   td.num { overflow-wrap: normal; }
   /* Printed tables are short (the long ones are screen-only): keep each
      whole, so no header is left alone at the foot of a page. */
@@ -205,7 +206,7 @@ h1.appendix { margin-top: 3rem; border-top: 4px solid var(--ink); padding-top: .
   table { font-size: 7pt; line-height: 1.25; }
   th, td { padding: .1rem .15rem; }
   figcaption { font-size: 8pt; }
-  h3 { margin: 1rem 0 .3rem; }
+  h3 { margin: .8rem 0 .25rem; }
   p { margin: .4rem 0; }
   figure.chart { margin: .5rem 0 .8rem; }
   .table-wrap { margin: .3rem 0 .6rem; }
