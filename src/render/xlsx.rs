@@ -66,6 +66,18 @@ pub fn render(s: &Summary) -> Result<Vec<u8>> {
         sheets.push(question(s, q, name));
     }
     sheets.retain(|t| !t.rows.is_empty());
+    // Table names must differ (ignoring case) across the workbook; two ids
+    // that differ only in punctuation ("q-1", "q_1") would not.
+    let mut names: Vec<String> = vec!["tbl_contents".into(), "tbl_notes".into()];
+    for t in &mut sheets {
+        let base = t.table_name.clone();
+        let mut k = 1;
+        while names.iter().any(|n| n.eq_ignore_ascii_case(&t.table_name)) {
+            k += 1;
+            t.table_name = format!("{base}_{k}");
+        }
+        names.push(t.table_name.clone());
+    }
 
     let mut wb = Workbook::new();
     let date = s.date.as_deref().unwrap_or("2000-01-01");
@@ -452,5 +464,19 @@ mod tests {
         let m = sheet_name(long, &more);
         assert!(m.chars().count() <= SHEET_NAME_MAX && m != n, "{m}");
         assert_eq!(sheet_name("a/b:c", &used), "a_b_c");
+    }
+
+    #[test]
+    fn ids_that_differ_only_in_punctuation_still_make_a_workbook() {
+        let mut s: Summary = serde_json::from_str(include_str!(
+            "../../tests/fixtures/disclosure/v0.1-sample-summary.json"
+        ))
+        .unwrap();
+        let mut twin = s.questions[1].clone();
+        s.questions[1].id = "q-1".into();
+        twin.id = "q_1".into();
+        s.questions.push(twin);
+        let bytes = render(&s).expect("a workbook");
+        assert!(bytes.starts_with(b"PK"));
     }
 }
