@@ -195,10 +195,13 @@ fn changes_table(
         };
         match (r.change_pp, r.direction) {
             (Some(v), Some(d)) if d != Direction::NoClearChange => vec![
-                Span::Mark(format!("{} ", signed(v))),
+                Span::Mark(format!("{} ", document::signed(v))),
                 Span::Strong(d.as_str().to_string()),
             ],
-            (Some(v), _) => vec![Span::Mark(format!("{} (no clear change)", signed(v)))],
+            (Some(v), _) => vec![Span::Mark(format!(
+                "{} (no clear change)",
+                document::signed(v)
+            ))],
             _ => document::text(r.note.clone().unwrap_or_else(|| "–".into())),
         }
     };
@@ -228,14 +231,5 @@ fn changes_table(
         rows,
         numeric_from: 1,
         screen_only: false,
-    }
-}
-
-/// `+5`, `−3`, `0`: a change in whole points.
-fn signed(v: f64) -> String {
-    match v.round() as i64 {
-        0 => "0".into(),
-        n if n > 0 => format!("+{n}"),
-        n => format!("\u{2212}{}", -n),
     }
 }

@@ -236,7 +236,8 @@ fn cover(s: &Summary) -> Vec<(String, String)> {
     c
 }
 
-fn signed(v: f64) -> String {
+/// `+5`, `−3`, `0`: a change in whole points, with a true minus sign.
+pub fn signed(v: f64) -> String {
     match v.round() as i64 {
         0 => "0".into(),
         n if n > 0 => format!("+{n}"),
