@@ -1,14 +1,19 @@
 #!/usr/bin/env python3
 """The survey-lens benchmark: report speed and memory at 10k, 100k and 1M
-responses (CSV) and 100k (.xlsx), against a pandas peer on the same files in
-the same run. It checks that the peer's counts equal ours, prints a table and
-writes benches/results.md.
+responses (CSV), 100k (.xlsx), a many-groups survey (100 groups) and, with
+--big, 10M responses, against a floor (a plain parse of the same file in
+Rust) and three peers computing the same per-group counts and bases in the
+same run: DuckDB (SQL), polars (lazy) and pandas. The peers must agree with
+survey-lens's counts or the benchmark stops. Prints a table and writes
+benches/results.md.
 
     pip install -r benches/peer/requirements.txt
-    python3 benches/bench.py            # add --quick to skip the 1M file
+    python3 benches/bench.py            # --quick: no 1M; --big: add 10M
 """
 import json
 import os
+import random
+import re
 import statistics
 import subprocess
 import sys
@@ -19,7 +24,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / "target" / "release" / "survey-lens"
 DATA = ROOT / "benches" / "data"
+PEERS = ROOT / "benches" / "peer"
 QUICK = "--quick" in sys.argv
+BIG = "--big" in sys.argv
+MANY = 100
 
 
 def sh(args, **kw):
@@ -31,7 +39,7 @@ def timed(args, runs):
     walls, rss = [], 0
     for _ in range(runs):
         t0 = time.perf_counter()
-        p = subprocess.run(["/usr/bin/time", "-f", "%M"] + args, capture_output=True, text=True)
+        p = subprocess.run(["/usr/bin/time", "-f", "%M"] + [str(a) for a in args], capture_output=True, text=True)
         walls.append(time.perf_counter() - t0)
         if p.returncode != 0:
             sys.exit(f"failed: {' '.join(map(str, args))}\n{p.stderr}")
@@ -39,15 +47,58 @@ def timed(args, runs):
     return statistics.median(walls), rss
 
 
-def make_inputs():
+def floor_binary():
+    """Builds benches/floor.rs and returns its path."""
+    out = sh(
+        ["cargo", "bench", "--bench", "floor", "--no-run", "--message-format=json", "--quiet"],
+        cwd=ROOT, capture_output=True, text=True,
+    ).stdout
+    for line in out.splitlines():
+        m = json.loads(line)
+        if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "floor" and m.get("executable"):
+            return m["executable"]
+    sys.exit("could not build benches/floor.rs")
+
+
+def many_groups(template):
+    """A survey grouped 100 ways, sized like the R community survey (2,000
+    responses): the SEL sample with its borough column replaced by areas of
+    very different sizes, so many groups are small."""
+    f, t = DATA / f"many-{MANY}.csv", DATA / f"many-{MANY}.toml"
+    if not f.exists():
+        import csv
+
+        src = DATA / "sample-2000.csv"
+        if not src.exists():
+            sh([BIN, "sample", "--rows", "2000", "--seed", "42", "-o", src])
+        rng = random.Random(42)
+        weights = [1 / (k + 1) for k in range(MANY)]
+        areas = [f"Area {k + 1:03}" for k in range(MANY)]
+        with open(src, newline="", encoding="utf-8-sig") as fh, open(f, "w", newline="", encoding="utf-8") as out:
+            r, w = csv.reader(fh), csv.writer(out)
+            head = next(r)
+            col = next(i for i, h in enumerate(head) if "borough" in h.lower())
+            w.writerow(head)
+            for row in r:
+                row[col] = rng.choices(areas, weights)[0]
+                w.writerow(row)
+        text = template.read_text()
+        values = "values = [\n" + "".join(f'  {{ name = "{a}" }},\n' for a in areas) + '  { name = "Cross-borough" },\n]'
+        text = re.sub(r"values = \[\n.*?\n\]", lambda _: values, text, count=1, flags=re.S)
+        t.write_text(text)
+    return f, t
+
+
+def make_inputs(template):
     DATA.mkdir(exist_ok=True)
-    sizes = [10_000, 100_000] + ([] if QUICK else [1_000_000])
+    sizes = [10_000, 100_000] + ([] if QUICK else [1_000_000]) + ([10_000_000] if BIG else [])
     files = []
     for n in sizes:
         f = DATA / f"sample-{n}.csv"
         if not f.exists():
             sh([BIN, "sample", "--rows", str(n), "--seed", "42", "-o", f])
-        files.append((f"{n // 1000}k CSV" if n < 1_000_000 else "1M CSV", n, f))
+        label = f"{n // 1000}k CSV" if n < 1_000_000 else f"{n // 1_000_000}M CSV"
+        files.append((label, n, f, template))
     x = DATA / "sample-100000.xlsx"
     if not x.exists():
         import csv
@@ -60,7 +111,9 @@ def make_inputs():
             for row in csv.reader(fh):
                 ws.append(row)
         wb.save(x)
-    files.insert(2, ("100k xlsx", 100_000, x))
+    files.insert(2, ("100k xlsx", 100_000, x, template))
+    f, t = many_groups(template)
+    files.append((f"{MANY} groups CSV", 2000, f, t))
     return files
 
 
@@ -78,73 +131,118 @@ def ours_counts(summary):
     return out
 
 
+def run_peer(script, template, f, ours, label, tmp):
+    """Runs a peer once; its wall time, after checking it agrees with us."""
+    out = Path(tmp) / f"{script}.json"
+    t0 = time.perf_counter()
+    with open(out, "w") as fh:
+        sh([sys.executable, PEERS / f"{script}.py", template, f], stdout=fh)
+    t = time.perf_counter() - t0
+    peer = json.loads(out.read_text())
+    for q in ours:
+        for k in ("base", "base_all", "counts"):
+            if ours[q][k] != peer[q][k]:
+                sys.exit(f"{label}: {script} and survey-lens disagree on {q} {k}")
+    return t
+
+
 def main():
     sh(["cargo", "build", "--release", "--quiet"], cwd=ROOT)
-    template = DATA / "sel.toml"
+    floor = floor_binary()
     DATA.mkdir(exist_ok=True)
+    template = DATA / "sel.toml"
     template.write_bytes(subprocess.run([BIN, "template"], capture_output=True, check=True).stdout)
     rows = []
-    for label, n, f in make_inputs():
+    for label, n, f, t in make_inputs(template):
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "r"
-            runs = 5 if n <= 100_000 else 3
-            all_t, all_rss = timed([BIN, "report", f, "--out", out, "-q"], runs)
-            json_t, json_rss = timed([BIN, "report", f, "--out", out, "-q", "--format", "json"], runs)
-            # Counts to check against the peer: no suppression.
-            sh([BIN, "report", f, "--out", out, "-q", "--format", "json", "--min-cell", "0"])
+            runs = 5 if n <= 100_000 else (3 if n <= 1_000_000 else 1)
+            cfg = ["--config", t]
+            all_t, all_rss = timed([BIN, "report", f, *cfg, "--out", out, "-q"], runs)
+            json_t, json_rss = timed([BIN, "report", f, *cfg, "--out", out, "-q", "--format", "json"], runs)
+            floor_t = timed([floor, f], runs)[0] if f.suffix == ".csv" else None
+            # Counts to check against the peers: no suppression.
+            sh([BIN, "report", f, *cfg, "--out", out, "-q", "--format", "json", "--min-cell", "0"])
             ours = ours_counts(json.loads((out / "summary.json").read_text()))
-            peer_file = Path(tmp) / "peer.json"
-            t0 = time.perf_counter()
-            with open(peer_file, "w") as fh:
-                sh([sys.executable, ROOT / "benches/peer/peer.py", template, f], stdout=fh)
-            peer_t = time.perf_counter() - t0
-            peer = json.loads(peer_file.read_text())
-            for q in ours:
-                for k in ("base", "base_all", "counts"):
-                    if ours[q][k] != peer[q][k]:
-                        sys.exit(f"{label}: peer and survey-lens disagree on {q} {k}")
-        rows.append((label, n, all_t, all_rss, json_t, json_rss, peer_t))
-        print(f"{label:>10}: all formats {all_t:6.3f} s, json {json_t:6.3f} s, peak {all_rss / 1024:6.0f} MB, pandas {peer_t:7.2f} s", flush=True)
+            peers = {}
+            if n <= 1_000_000:
+                csv_only = f.suffix == ".csv"
+                for name, script in [("duckdb", "peer_duckdb"), ("polars", "peer_polars"), ("pandas", "peer")]:
+                    if csv_only or name == "pandas":
+                        peers[name] = run_peer(script, t, f, ours, label, tmp)
+        row = dict(label=label, n=n, all=all_t, json=json_t, rss=max(all_rss, json_rss), floor=floor_t, **peers)
+        rows.append(row)
+        shown = "  ".join(f"{k} {v:.2f} s" for k, v in peers.items())
+        fl = f", floor {floor_t:.3f} s" if floor_t else ""
+        print(f"{label:>15}: all {all_t:6.3f} s, json {json_t:6.3f} s, peak {row['rss'] / 1024:5.0f} MB{fl}  {shown}", flush=True)
+    write_results(rows)
 
+
+def cell(v, fmt="{:.2f} s"):
+    return "—" if v is None else fmt.format(v)
+
+
+def write_results(rows):
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
     lines = [
         "# survey-lens benchmark",
         "",
-        f"Machine: {os.cpu_count()} cores ({cpu}). `report` writes every format (md, json, csv, svg, png, html) unless noted.",
-        "The pandas peer (`benches/peer/peer.py`) computes the same per-group counts, bases and percentages for",
-        "every question from the same template; the benchmark checked that its counts equal survey-lens's for every file.",
-        "Times are medians of 5 runs (3 for 1M); the peer ran once. Peak memory is the maximum RSS.",
+        f"Machine: {os.cpu_count()} cores ({cpu}). One run of `python3 benches/bench.py{' --big' if BIG else ''}`; every row below comes from it.",
+        "`report` writes every format (md, json, csv, svg, png, html, xlsx) unless noted; times are medians of 5 runs",
+        "(3 at 1M, 1 at 10M), peers ran once. Peak memory is the maximum RSS.",
         "",
-        "| input | responses | report, all formats | report, json only | per 100k (all) | per 100k (json) | peak RSS | pandas peer | peer / ours |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "- **floor**: a plain single-threaded parse of the same file with the `csv` crate, counting records and nothing",
+        "  else (`benches/floor.rs`). No report can be faster than splitting the rows once.",
+        "- **peers** compute the same per-group counts and bases for every question with the same matching rules",
+        "  (`benches/peer/`); the benchmark stopped unless every peer's counts equalled survey-lens's.",
+        "",
+        "| input | responses | survey-lens, all formats | json only | peak RSS | floor | ours / floor | DuckDB | polars | pandas | DuckDB / ours |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for label, n, all_t, all_rss, json_t, json_rss, peer_t in rows:
-        per = n / 100_000
+    for r in rows:
+        ratio = f"{r['all'] / r['floor']:.2f}x" if r["floor"] else "—"
+        duck = f"{r['duckdb'] / r['all']:.1f}x" if r.get("duckdb") else "—"
         lines.append(
-            f"| {label} | {n:,} | {all_t:.3f} s | {json_t:.3f} s | {all_t / per:.3f} s | {json_t / per:.3f} s | {max(all_rss, json_rss) / 1024:.0f} MB | {peer_t:.2f} s | {peer_t / all_t:.1f}x |"
+            f"| {r['label']} | {r['n']:,} | {r['all']:.3f} s | {r['json']:.3f} s | {r['rss'] / 1024:.0f} MB | "
+            f"{cell(r['floor'], '{:.3f} s')} | {ratio} | {cell(r.get('duckdb'))} | {cell(r.get('polars'))} | "
+            f"{cell(r.get('pandas'))} | {duck} |"
         )
-    csv_rows = sorted((r for r in rows if "CSV" in r[0]), key=lambda r: r[1])
-    by_label = {r[0]: r for r in rows}
+    by = {r["label"]: r for r in rows}
+    csv_rows = sorted((r for r in rows if r["label"].endswith("M CSV") or r["label"].endswith("k CSV")), key=lambda r: r["n"])
     lines += ["", "## Scaling", ""]
-    if len(csv_rows) >= 2:
-        (_, n1, a1, r1, _, _, _), (_, n2, a2, r2, _, _, _) = csv_rows[-2], csv_rows[-1]
+    for a, b in zip(csv_rows, csv_rows[1:]):
+        if a["n"] >= 100_000:
+            lines.append(
+                f"- {a['n']:,} to {b['n']:,} CSV responses ({b['n'] // a['n']}x): time grew {b['all'] / a['all']:.1f}x, "
+                f"peak memory by {(b['rss'] - a['rss']) * 1024 / (b['n'] - a['n']):.0f} bytes per response."
+            )
+    many = by.get(f"{MANY} groups CSV")
+    if many:
         lines.append(
-            f"From {n1:,} to {n2:,} CSV responses, time grew {a2 / a1:.1f}x and peak memory grew by "
-            f"{(r2 - r1) * 1024 / (n2 - n1):.0f} bytes per response, for {n2 / n1:.0f}x the responses. "
-            "The fixed part of a run (charts, HTML, start-up) is the difference between the all-formats and json-only columns."
+            f"- {MANY} groups, {many['n']:,} responses: {many['all']:.2f} s for all formats, "
+            f"{1000 * many['all'] / MANY:.1f} ms per group ({1000 * many['json'] / MANY:.1f} ms per group for json only)."
         )
     lines += ["", "## Targets", ""]
-    checks = [
-        ("1M CSV", "all formats at most 1.5 s", lambda r: r[2] <= 1.5, lambda r: f"{r[2]:.3f} s"),
-        ("1M CSV", "peak memory at most 1 GB", lambda r: max(r[3], r[5]) <= 1024 * 1024, lambda r: f"{max(r[3], r[5]) / 1024:.0f} MB"),
-        ("1M CSV", "at least 10x faster than the pandas peer", lambda r: r[6] / r[2] >= 10, lambda r: f"{r[6] / r[2]:.1f}x"),
-        ("100k xlsx", "all formats at most 3 s", lambda r: r[2] <= 3, lambda r: f"{r[2]:.3f} s"),
-    ]
-    for label, what, ok, shown in checks:
-        if label in by_label:
-            r = by_label[label]
-            lines.append(f"- {label}, {what}: {shown(r)}, {'met' if ok(r) else '**not met**'}")
-    lines += ["", "Regenerate with `python3 benches/bench.py` (inputs are cached in `benches/data/`)."]
+    checks = []
+    if "1M CSV" in by:
+        r = by["1M CSV"]
+        checks += [
+            ("1M CSV, all formats at most 1.5x the floor", r["all"] <= 1.5 * r["floor"], f"{r['all'] / r['floor']:.2f}x ({r['all']:.3f} s against {r['floor']:.3f} s)"),
+            ("1M CSV, at least 12x faster than DuckDB", r["duckdb"] / r["all"] >= 12, f"{r['duckdb'] / r['all']:.1f}x"),
+            ("1M CSV, peak memory at most 160 MB", r["rss"] <= 160 * 1024, f"{r['rss'] / 1024:.0f} MB"),
+        ]
+    if "100k xlsx" in by:
+        r = by["100k xlsx"]
+        checks.append(("100k xlsx, all formats no slower than 1.08 s", r["all"] <= 1.08, f"{r['all']:.3f} s"))
+    if "10M CSV" in by and "1M CSV" in by:
+        a, b = by["1M CSV"], by["10M CSV"]
+        lin = b["all"] / a["all"]
+        checks.append(("10M CSV completes, time linear (10x the responses)", lin <= 12, f"{b['all']:.1f} s, {lin:.1f}x the 1M time, {b['rss'] / 1024:.0f} MB"))
+    if many:
+        checks.append((f"{MANY} groups, all formats at most 3 s", many["all"] <= 3, f"{many['all']:.2f} s"))
+    for what, ok, shown in checks:
+        lines.append(f"- {what}: {shown}, {'met' if ok else '**not met**'}")
+    lines += ["", "Regenerate with `python3 benches/bench.py` (add `--big` for 10M; inputs are cached in `benches/data/`)."]
     (ROOT / "benches" / "results.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 

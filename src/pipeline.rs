@@ -179,20 +179,46 @@ pub fn write(summary: &Summary, formats: &[Format], staged: &Staged) -> Result<(
             charts.push((c.clone(), svg));
         }
     }
-    if wants(Format::Png) {
-        let paths = planned
-            .iter()
-            .map(|c| staged.path(&format!("charts/{}.png", c.id)))
-            .collect::<Result<Vec<_>>>()?;
-        let jobs: Vec<_> = jobs.iter().zip(&paths).collect();
-        on_every_core(&jobs, |((c, h), path)| {
-            render::charts::png_sized(&render::charts::Plot::Report(summary, c), path, *h)
-        })?;
-    }
+    // The PNGs take longest (a report with 70 groups draws 200 million
+    // pixels), so they are drawn on their own threads while this one writes
+    // the text formats.
+    std::thread::scope(|scope| {
+        let pngs = wants(Format::Png).then(|| {
+            let (planned, jobs) = (&planned, &jobs);
+            scope.spawn(move || -> Result<()> {
+                let paths = planned
+                    .iter()
+                    .map(|c| staged.path(&format!("charts/{}.png", c.id)))
+                    .collect::<Result<Vec<_>>>()?;
+                let jobs: Vec<_> = jobs.iter().zip(&paths).collect();
+                on_every_core(&jobs, |((c, h), path)| {
+                    render::charts::png_sized(&render::charts::Plot::Report(summary, c), path, *h)
+                })?;
+                Ok(())
+            })
+        });
+        let text = write_text(summary, &wants, staged, &planned, &charts);
+        if let Some(pngs) = pngs {
+            pngs.join()
+                .map_err(|_| anyhow::anyhow!("drawing the charts failed"))??;
+        }
+        text
+    })
+}
+
+/// The formats that are text (and the workbook), from the summary and the
+/// drawn SVGs.
+fn write_text(
+    summary: &Summary,
+    wants: &dyn Fn(Format) -> bool,
+    staged: &Staged,
+    planned: &[render::charts::Chart],
+    charts: &[(render::charts::Chart, String)],
+) -> Result<()> {
     if wants(Format::Html) {
         staged.write(
             "report.html",
-            render::html::render(summary, &charts).as_bytes(),
+            render::html::render(summary, charts).as_bytes(),
         )?;
     }
     if wants(Format::Json) {
@@ -215,7 +241,7 @@ pub fn write(summary: &Summary, formats: &[Format], staged: &Staged) -> Result<(
     }
     if wants(Format::Md) {
         let linked: Vec<_> = if wants(Format::Svg) {
-            planned.clone()
+            planned.to_vec()
         } else {
             vec![]
         };

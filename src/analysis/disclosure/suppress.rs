@@ -57,8 +57,14 @@ pub fn protect(f: &mut Figures, min_cell: u32) -> Cost {
 
 /// `protect`, also returning the audit with its certificates.
 pub fn protect_audited(f: &mut Figures, min_cell: u32) -> (Cost, Audit) {
+    let audit = Audit::new(f);
+    protect_with(f, min_cell, audit)
+}
+
+/// `protect_audited` with an audit set up by the caller (the tests vary
+/// how it searches, which must not change what is hidden).
+fn protect_with(f: &mut Figures, min_cell: u32, mut audit: Audit) -> (Cost, Audit) {
     let mut cost = Cost::default();
-    let mut audit = Audit::new(f);
     let mut stuck = vec![false; f.figs.len()];
     let mut tries = vec![0u8; f.figs.len()];
     let mut partners: Vec<Vec<usize>> = Vec::new();
@@ -416,6 +422,44 @@ mod tests {
                 .all(|&i| f.figs[i].column < 3 && f.figs[i].role == Role::Cell)
         );
         assert!(f.figs[cells[0][0]].hidden);
+    }
+
+    /// The audit searches large systems up and down at once on two cores;
+    /// it must hide exactly what it hides on one, and certify the same.
+    #[test]
+    fn two_cores_hide_exactly_what_one_does() {
+        let mut rng = Rng::new(5);
+        let counts: Vec<Vec<u64>> = (0..6)
+            .map(|_| {
+                (0..30)
+                    .map(|_| {
+                        if rng.chance(0.6) {
+                            rng.below(5)
+                        } else {
+                            rng.below(40)
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        let runs: Vec<(Vec<bool>, Audit)> = [1, 2]
+            .map(|cores| {
+                let (mut f, _) = crosstab(&counts);
+                hide_small(&mut f, 10);
+                // Every search paired, however small, to exercise it.
+                let audit = Audit::new(&f).on_cores(cores).pairing_from(1);
+                let (_, audit) = protect_with(&mut f, 10, audit);
+                assert_protected(&f, &audit, 10);
+                (f.figs.iter().map(|g| g.hidden).collect(), audit)
+            })
+            .into();
+        assert_eq!(runs[0].1.paired, 0);
+        assert!(runs[1].1.paired > 0, "the two-core search was not used");
+        assert_eq!(runs[0].0, runs[1].0, "the same figures hidden");
+        assert_eq!(
+            (&runs[0].1.lo, &runs[0].1.hi),
+            (&runs[1].1.lo, &runs[1].1.hi)
+        );
     }
 
     #[test]

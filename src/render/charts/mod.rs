@@ -316,11 +316,30 @@ pub fn png(plot: &Plot, path: &Path) -> Result<()> {
 }
 
 /// [`png`] at a height already worked out with [`height`].
+///
+/// Drawn into memory and encoded here rather than by plotters, for the
+/// encoder's settings: fast deflate (fdeflate) with the Paeth filter
+/// encodes these flat-coloured charts about four times faster than the
+/// default settings, and the files come out about the same size.
 pub fn png_sized(plot: &Plot, path: &Path, h: u32) -> Result<()> {
     register_font();
     let px = |v: u32| (v as f64 * paint::PNG_SCALE).round() as u32;
-    let area = BitMapBackend::new(path, (px(WIDTH), px(h))).into_drawing_area();
-    draw_plot(&area, plot, paint::PNG_SCALE)?;
-    area.present()
-        .map_err(|e| anyhow!("cannot write {}: {e:?}", path.display()))
+    let (w, h) = (px(WIDTH), px(h));
+    let mut pixels = vec![0u8; w as usize * h as usize * 3];
+    {
+        let area = BitMapBackend::with_buffer(&mut pixels, (w, h)).into_drawing_area();
+        draw_plot(&area, plot, paint::PNG_SCALE)?;
+        area.present()
+            .map_err(|e| anyhow!("drawing {}: {e:?}", path.display()))?;
+    }
+    let cannot = |e: &dyn std::fmt::Display| anyhow!("cannot write {}: {e}", path.display());
+    let file = std::fs::File::create(path).map_err(|e| cannot(&e))?;
+    let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), w, h);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::Fast);
+    encoder.set_filter(png::FilterType::Paeth);
+    let mut writer = encoder.write_header().map_err(|e| cannot(&e))?;
+    writer.write_image_data(&pixels).map_err(|e| cannot(&e))?;
+    writer.finish().map_err(|e| cannot(&e))
 }
