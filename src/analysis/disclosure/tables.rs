@@ -237,8 +237,20 @@ pub fn publish(
         let small_columns = primary(&mut f, &resp, policy);
         if let Some((layout, position)) = Microdata::layout(&f) {
             block_rooms(&mut f, &resp, &small_columns, &layout, policy);
-            if let Some(rows) = rows {
-                let people = people(rows, columns, &resp, &qfigs, indicators, &ifigs, &f);
+            // People are only ever moved between groups hidden whole, so
+            // only theirs are listed, and only when there are two such
+            // groups: a list of everyone cost 100 bytes per response.
+            if let Some(rows) = rows.filter(|_| small_columns.len() >= 2) {
+                let people = people(
+                    rows,
+                    columns,
+                    &small_columns,
+                    &resp,
+                    &qfigs,
+                    indicators,
+                    &ifigs,
+                    &f,
+                );
                 let m = Microdata {
                     layout,
                     position,
@@ -267,12 +279,14 @@ pub fn publish(
     }
 }
 
-/// Where each row is counted: its column (not All), and the figures of that
-/// column it adds one to. Rows of a residual group left out of every
-/// figure are left out here too.
+/// Where each row of a group hidden whole (a column in `hidden`) is
+/// counted: its column, and the figures of that column it adds one to.
+/// Rows of a residual group left out of every figure are left out here too.
+#[allow(clippy::too_many_arguments)]
 fn people(
     rows: Rows,
     columns: &[Vec<usize>],
+    hidden: &[usize],
     resp: &[usize],
     qfigs: &[QuestionFigs],
     indicators: &[IndicatorInput],
@@ -283,8 +297,10 @@ fn people(
     let slots = columns.iter().flatten().max().map_or(0, |&s| s + 1);
     let mut column_of = vec![None; slots];
     for (j, col) in columns[..groups].iter().enumerate() {
-        for &s in col {
-            column_of[s] = Some(j);
+        if hidden.contains(&j) {
+            for &s in col {
+                column_of[s] = Some(j);
+            }
         }
     }
     let answered = |a: &Answers, r: usize| match a {
@@ -297,7 +313,7 @@ fn people(
         Answers::Multi(v) => v[r] >> o & 1 == 1,
         Answers::Text(_) => false,
     };
-    let mut people = Vec::with_capacity(rows.slot.len());
+    let mut people = Vec::new();
     for (r, &slot) in rows.slot.iter().enumerate() {
         let Some(j) = column_of.get(slot as usize).copied().flatten() else {
             continue;
