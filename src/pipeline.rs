@@ -197,7 +197,7 @@ pub fn write(summary: &Summary, formats: &[Format], staged: &Staged) -> Result<(
                 Ok(())
             })
         });
-        let text = write_text(summary, &wants, staged, &planned, &charts);
+        let text = write_text(summary, formats, staged, &planned, &charts);
         if let Some(pngs) = pngs {
             pngs.join()
                 .map_err(|_| anyhow::anyhow!("drawing the charts failed"))??;
@@ -210,11 +210,12 @@ pub fn write(summary: &Summary, formats: &[Format], staged: &Staged) -> Result<(
 /// drawn SVGs.
 fn write_text(
     summary: &Summary,
-    wants: &dyn Fn(Format) -> bool,
+    formats: &[Format],
     staged: &Staged,
     planned: &[render::charts::Chart],
     charts: &[(render::charts::Chart, String)],
 ) -> Result<()> {
+    let wants = |f: Format| formats.contains(&f);
     if wants(Format::Html) {
         staged.write(
             "report.html",

@@ -539,36 +539,35 @@ impl Audit {
     /// linear programme takes a fifth of a millisecond. When none fits,
     /// `check` goes on to the programmes.
     fn trade(&mut self, f: &Figures, x: usize, need: u64) {
-        let need = need as i64;
+        let sums: Vec<usize> = f.member_of[x]
+            .iter()
+            .copied()
+            .filter(|&r| f.rels[r].op == Op::Eq)
+            .collect();
         for up in [true, false] {
-            if self.width(x) >= need as u64 {
+            if self.width(x) >= need {
                 return;
             }
-            let truth = self.truth[x];
-            let steps = if up {
-                self.lo[x] + need - truth
-            } else {
-                truth - (self.hi[x] - need).max(f.figs[x].floor as i64)
-            };
+            let steps = self.steps(f, x, need, up);
             if steps <= 0 {
                 continue;
             }
             let dx = if up { steps } else { -steps };
-            let sums: Vec<usize> = f.member_of[x]
+            // Pairs first; the rectangles only when no pair fits.
+            let pairs: Vec<Moved> = sums
                 .iter()
-                .copied()
-                .filter(|&r| f.rels[r].op == Op::Eq)
+                .flat_map(|&r| self.partners(f, r, x, dx))
+                .map(|(y, dy)| vec![self.at(x, dx), self.at(y, dy)])
                 .collect();
-            let mut tries: Vec<Vec<(usize, i64)>> = Vec::new();
-            for &r in &sums {
-                for (y, dy) in self.partners(f, r, x, dx) {
-                    tries.push(vec![(x, truth + dx), (y, self.truth[y] + dy)]);
-                }
+            if pairs.into_iter().any(|moved| self.offer(f, moved)) {
+                continue;
             }
+            let mut rectangles: Vec<Moved> = Vec::new();
             for (a, &r1) in sums.iter().enumerate() {
                 for &r2 in &sums[a + 1..] {
+                    let zs = self.partners(f, r2, x, dx);
                     for (y, dy) in self.partners(f, r1, x, dx) {
-                        for (z, dz) in self.partners(f, r2, x, dx) {
+                        for &(z, dz) in &zs {
                             // The fourth corner: a hidden figure in a sum of
                             // y's and a sum of z's, moved to restore the first.
                             let corner = f.member_of[y]
@@ -584,22 +583,34 @@ impl Audit {
                                     })
                                 });
                             if let Some((w, dw)) = corner {
-                                tries.push(vec![
-                                    (x, truth + dx),
-                                    (y, self.truth[y] + dy),
-                                    (z, self.truth[z] + dz),
-                                    (w, self.truth[w] + dw),
+                                rectangles.push(vec![
+                                    self.at(x, dx),
+                                    self.at(y, dy),
+                                    self.at(z, dz),
+                                    self.at(w, dw),
                                 ]);
                             }
                         }
                     }
                 }
             }
-            for moved in tries {
-                if self.offer(f, moved) {
-                    break;
-                }
-            }
+            rectangles.into_iter().any(|moved| self.offer(f, moved));
+        }
+    }
+
+    /// Figure `i` moved `d` off its true value.
+    fn at(&self, i: usize, d: i64) -> (usize, i64) {
+        (i, self.truth[i] + d)
+    }
+
+    /// How far `x` must move up (or down) so that, with what is certified
+    /// on the other side, its range is `need` wide (0 or less: no need).
+    fn steps(&self, f: &Figures, x: usize, need: u64, up: bool) -> i64 {
+        let (truth, need) = (self.truth[x], need as i64);
+        if up {
+            self.lo[x] + need - truth
+        } else {
+            truth - (self.hi[x] - need).max(f.figs[x].floor as i64)
         }
     }
 
@@ -639,19 +650,11 @@ impl Audit {
             return;
         };
         if moves.covers(f, x) {
-            let truth = self.truth[x];
-            let need = need as i64;
             for up in [false, true] {
-                if self.width(x) >= need as u64 {
+                if self.width(x) >= need {
                     break;
                 }
-                // Far enough that, with what is certified on the other
-                // side, the range is wide enough.
-                let steps = if up {
-                    self.lo[x] + need - truth
-                } else {
-                    truth - (self.hi[x] - need).max(f.figs[x].floor as i64)
-                };
+                let steps = self.steps(f, x, need, up);
                 if steps > 0
                     && let Some(moved) = moves.towards(f, x, up, steps as u64)
                 {

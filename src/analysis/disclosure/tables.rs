@@ -241,16 +241,8 @@ pub fn publish(
             // only theirs are listed, and only when there are two such
             // groups: a list of everyone cost 100 bytes per response.
             if let Some(rows) = rows.filter(|_| small_columns.len() >= 2) {
-                let people = people(
-                    rows,
-                    columns,
-                    &small_columns,
-                    &resp,
-                    &qfigs,
-                    indicators,
-                    &ifigs,
-                    &f,
-                );
+                let column_of = slot_columns(columns, &small_columns);
+                let people = people(rows, &column_of, &resp, &qfigs, indicators, &ifigs, &f);
                 let m = Microdata {
                     layout,
                     position,
@@ -279,30 +271,31 @@ pub fn publish(
     }
 }
 
-/// Where each row of a group hidden whole (a column in `hidden`) is
+/// Each count slot's column, for the groups' columns in `only` (None
+/// elsewhere: All, which counts everyone, and slots left out of every figure).
+fn slot_columns(columns: &[Vec<usize>], only: &[usize]) -> Vec<Option<usize>> {
+    let slots = columns.iter().flatten().max().map_or(0, |&s| s + 1);
+    let all = columns.len() - 1;
+    let mut column_of = vec![None; slots];
+    for &j in only.iter().filter(|&&j| j != all) {
+        for &s in &columns[j] {
+            column_of[s] = Some(j);
+        }
+    }
+    column_of
+}
+
+/// Where each row of a column in `column_of` (see `slot_columns`) is
 /// counted: its column, and the figures of that column it adds one to.
-/// Rows of a residual group left out of every figure are left out here too.
-#[allow(clippy::too_many_arguments)]
 fn people(
     rows: Rows,
-    columns: &[Vec<usize>],
-    hidden: &[usize],
+    column_of: &[Option<usize>],
     resp: &[usize],
     qfigs: &[QuestionFigs],
     indicators: &[IndicatorInput],
     ifigs: &[IndicatorFigs],
     f: &Figures,
 ) -> Vec<(usize, Vec<usize>)> {
-    let groups = columns.len() - 1;
-    let slots = columns.iter().flatten().max().map_or(0, |&s| s + 1);
-    let mut column_of = vec![None; slots];
-    for (j, col) in columns[..groups].iter().enumerate() {
-        if hidden.contains(&j) {
-            for &s in col {
-                column_of[s] = Some(j);
-            }
-        }
-    }
     let answered = |a: &Answers, r: usize| match a {
         Answers::Choice(v) => v[r].is_some(),
         Answers::Multi(v) => v[r] != 0,
