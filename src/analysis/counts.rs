@@ -118,7 +118,9 @@ fn count_polars(
     for (qi, (q, ans)) in questions.iter().zip(&coded.answers).enumerate() {
         match ans {
             Answers::Choice(v) => {
-                columns.push(Column::new(qcol(qi).into(), v.as_slice()));
+                columns.push(
+                    UInt32Chunked::from_iter_options(qcol(qi).into(), v.iter()).into_column(),
+                );
                 for oi in 0..q.options.len() {
                     aggs.push(any_of(qi, ans, &[oi]).sum().alias(ocol(qi, oi)));
                 }
@@ -239,7 +241,7 @@ mod tests {
                 responses[slot] += 1;
                 for (qi, a) in c.answers.iter().enumerate() {
                     let ticked: Vec<usize> = match a {
-                        Answers::Choice(v) => v[row].map(|o| o as usize).into_iter().collect(),
+                        Answers::Choice(v) => v.get(row).map(|o| o as usize).into_iter().collect(),
                         Answers::Multi(v) => (0..64).filter(|o| v[row] >> o & 1 == 1).collect(),
                         Answers::Text(v) => {
                             questions[qi].base[slot] += v[row] as u64;

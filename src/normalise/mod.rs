@@ -24,8 +24,8 @@ use tally::Tallies;
 /// Coded answers to one question, one entry per kept response.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Answers {
-    /// Option index; `None` = not answered (or unrecognised, not counted).
-    Choice(Vec<Option<u32>>),
+    /// Option index, or none: not answered (or unrecognised, not counted).
+    Choice(Choices),
     /// Bit i = option i ticked; 0 = not answered.
     Multi(Vec<u64>),
     /// Whether the free-text answer is non-blank.
@@ -35,10 +35,61 @@ pub enum Answers {
 impl Answers {
     fn new(kind: Kind) -> Answers {
         match kind {
-            Kind::Single | Kind::Likert => Answers::Choice(Vec::new()),
+            Kind::Single | Kind::Likert => Answers::Choice(Choices::default()),
             Kind::Multi => Answers::Multi(Vec::new()),
             Kind::Text => Answers::Text(Vec::new()),
         }
+    }
+}
+
+/// One-answer codes, one per response, in two bytes each: a million
+/// responses to a dozen such questions hold 24 MB, where `Option<u32>` held
+/// 96 MB. The template allows at most
+/// [`crate::survey::MAX_CHOICE_OPTIONS`] options, so
+/// every index fits beside the "none" code.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Choices(Vec<u16>);
+
+/// The code of "no answer".
+const NONE: u16 = u16::MAX;
+
+impl Choices {
+    /// Response `r`'s option index, if it gave one.
+    pub fn get(&self, r: usize) -> Option<u32> {
+        let c = self.0[r];
+        (c != NONE).then_some(u32::from(c))
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = Option<u32>> + '_ {
+        (0..self.0.len()).map(|r| self.get(r))
+    }
+
+    fn put(&mut self, idx: usize, value: Option<u32>) {
+        let code = value.map_or(NONE, |v| {
+            u16::try_from(v)
+                .ok()
+                .filter(|&c| c != NONE)
+                .expect("the template allows at most MAX_CHOICE_OPTIONS options")
+        });
+        put(&mut self.0, idx, code);
+    }
+}
+
+impl FromIterator<Option<u32>> for Choices {
+    fn from_iter<I: IntoIterator<Item = Option<u32>>>(iter: I) -> Self {
+        let mut c = Choices::default();
+        for (i, v) in iter.into_iter().enumerate() {
+            c.put(i, v);
+        }
+        c
     }
 }
 
@@ -346,7 +397,7 @@ impl Normaliser<'_> {
             self.tallies.unknown(qi, unknown, as_other);
         }
         match (&mut self.out.answers[qi], coded) {
-            (Answers::Choice(v), Coding::Choice(c)) => put(v, target, c),
+            (Answers::Choice(v), Coding::Choice(c)) => v.put(target, c),
             (Answers::Multi(v), Coding::Multi(b)) => put(v, target, b),
             _ => unreachable!("coding kind follows question kind"),
         }
@@ -385,6 +436,23 @@ fn put<T>(v: &mut Vec<T>, idx: usize, value: T) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Two-byte codes give back every option index the template allows,
+    /// and "no answer" stays distinct from all of them; a later response
+    /// with the same id overwrites in place.
+    #[test]
+    fn choices_keep_every_index_and_no_answer() {
+        let top = (crate::survey::MAX_CHOICE_OPTIONS - 1) as u32;
+        let mut c: Choices = [Some(0), None, Some(top), Some(7)].into_iter().collect();
+        assert_eq!(c.len(), 4);
+        assert_eq!(
+            c.iter().collect::<Vec<_>>(),
+            [Some(0), None, Some(top), Some(7)]
+        );
+        c.put(1, Some(3));
+        c.put(3, None);
+        assert_eq!((c.get(1), c.get(3)), (Some(3), None));
+    }
 
     /// The later response with an id replaces the earlier one, whether the id
     /// is kept as a number or as text, and "07" is not "7".

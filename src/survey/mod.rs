@@ -19,6 +19,10 @@ pub const BUILTIN_TOML: &str = include_str!("sel.toml");
 /// answers are held as one bit per option in a `u64`.
 pub const MAX_MULTI_OPTIONS: usize = 64;
 
+/// One-answer questions are held as two-byte codes (`normalise::Choices`),
+/// one code kept for "no answer".
+pub const MAX_CHOICE_OPTIONS: usize = u16::MAX as usize;
+
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Template {
@@ -357,6 +361,15 @@ impl Template {
                 }
                 _ => {}
             }
+            if matches!(q.kind, Kind::Single | Kind::Likert) && q.options.len() > MAX_CHOICE_OPTIONS
+            {
+                bail!(
+                    "questions.{}.options: a {} question may have at most {MAX_CHOICE_OPTIONS} options, found {}",
+                    q.id,
+                    q.kind.as_str(),
+                    q.options.len()
+                );
+            }
             if q.kind == Kind::Multi && q.options.len() > MAX_MULTI_OPTIONS {
                 bail!(
                     "questions.{}.options: a multi question may have at most {MAX_MULTI_OPTIONS} options, found {}",
@@ -468,6 +481,29 @@ impl Template {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One-answer codes are two bytes: a question with more options than
+    /// they can hold is refused when the template is read, not mid-run.
+    #[test]
+    fn a_one_answer_question_with_too_many_options_is_refused() {
+        let builtin = include_str!("sel.toml");
+        let many: Vec<String> = (0..=MAX_CHOICE_OPTIONS)
+            .map(|i| format!("\"o{i}\""))
+            .collect();
+        let at = builtin
+            .find("id = \"tenure\"")
+            .expect("the SEL template has tenure");
+        let opts = at + builtin[at..].find("options = [").unwrap();
+        let end = opts + builtin[opts..].find(']').unwrap() + 1;
+        let text = format!(
+            "{}options = [{}]{}",
+            &builtin[..opts],
+            many.join(","),
+            &builtin[end..]
+        );
+        let err = format!("{:#}", Template::from_toml(&text, "t.toml").unwrap_err());
+        assert!(err.contains("at most 65535 options, found 65536"), "{err}");
+    }
 
     #[test]
     fn builtin_template_has_every_instrument_question_and_indicator() {

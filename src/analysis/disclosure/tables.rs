@@ -297,12 +297,12 @@ fn people(
     f: &Figures,
 ) -> Vec<(usize, Vec<usize>)> {
     let answered = |a: &Answers, r: usize| match a {
-        Answers::Choice(v) => v[r].is_some(),
+        Answers::Choice(v) => v.get(r).is_some(),
         Answers::Multi(v) => v[r] != 0,
         Answers::Text(v) => v[r],
     };
     let has = |a: &Answers, r: usize, o: usize| match a {
-        Answers::Choice(v) => v[r] == Some(o as u32),
+        Answers::Choice(v) => v.get(r) == Some(o as u32),
         Answers::Multi(v) => v[r] >> o & 1 == 1,
         Answers::Text(_) => false,
     };
