@@ -109,6 +109,19 @@ fn component(f: &Figures, x: usize, limit: usize, per_relation: usize) -> (Vec<u
     (out, whole)
 }
 
+/// Is `x` the only hidden figure of a sum? Then it is the total less the
+/// shown parts: pinned, whatever a programme would say, so no programme is
+/// needed to tell.
+fn pinned_by_a_sum(f: &Figures, x: usize) -> bool {
+    f.member_of[x].iter().any(|&r| {
+        f.rels[r].op == Op::Eq
+            && f.rels[r]
+                .terms
+                .iter()
+                .all(|&(j, _)| j == x || !f.figs[j].hidden)
+    })
+}
+
 /// `Σ coef · x (op) rhs` over a system's variables.
 type Row = (Vec<(usize, i64)>, Op, i64);
 
@@ -464,16 +477,7 @@ impl Audit {
     pub fn check(&mut self, f: &Figures, x: usize, need: u64) -> bool {
         self.move_people(f, x, need);
         self.trade(f, x, need);
-        // The only hidden figure of a sum is the total less the shown
-        // parts: pinned, whatever a programme would say.
-        let alone = |r: usize| {
-            f.rels[r].op == Op::Eq
-                && f.rels[r]
-                    .terms
-                    .iter()
-                    .all(|&(j, _)| j == x || !f.figs[j].hidden)
-        };
-        if self.width(x) < need && f.member_of[x].iter().any(|&r| alone(r)) {
+        if self.width(x) < need && pinned_by_a_sum(f, x) {
             return false;
         }
         for (limit, per_relation) in WINDOWS {
@@ -672,10 +676,16 @@ impl Audit {
         for &e in extra {
             f.figs[e].hidden = true;
         }
-        let sys = System::new(f, component(f, x, WINDOWS[0].0, WINDOWS[0].1).0, self.big);
+        let pinned = pinned_by_a_sum(f, x);
+        let sys = (!pinned)
+            .then(|| System::new(f, component(f, x, WINDOWS[0].0, WINDOWS[0].1).0, self.big));
         for &e in extra {
             f.figs[e].hidden = false;
         }
+        // Partners that leave it alone in a sum do not widen it at all.
+        let Some(sys) = sys else {
+            return self.width(x);
+        };
         let k = sys.vars.binary_search(&x).expect("x is in its component");
         let mut bound = |direction| {
             self.solves += 1;
