@@ -11,14 +11,43 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
-/// Files whose presence marks a folder as one of our reports.
+/// Files whose presence marks a folder as one of our reports: every
+/// `--format` leaves one of these, or a `charts` folder (see `is_report`).
 const REPORT_MARKERS: &[&str] = &[
     "summary.json",
     "report.md",
+    "report.html",
+    "report.xlsx",
     "tables",
     "comparison.json",
     "trend.csv",
 ];
+
+/// Is `dir` one of our reports? A report written as charts alone (`--format
+/// png`) has only a `charts` folder; a folder of that name is taken for
+/// ours only when it holds nothing but charts, so someone's own `charts`
+/// folder beside their documents is never replaced.
+fn is_report(dir: &Path) -> bool {
+    if REPORT_MARKERS.iter().any(|m| dir.join(m).exists()) {
+        return true;
+    }
+    let only_charts = |charts: &Path| -> Option<bool> {
+        let mut any = false;
+        for entry in fs::read_dir(charts).ok()? {
+            let name = entry.ok()?.file_name();
+            let name = name.to_string_lossy();
+            if !(name.ends_with(".png") || name.ends_with(".svg")) {
+                return Some(false);
+            }
+            any = true;
+        }
+        Some(any)
+    };
+    let listed: Vec<_> = fs::read_dir(dir)
+        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    listed == ["charts"] && only_charts(&dir.join("charts")) == Some(true)
+}
 
 pub struct Staged {
     staging: PathBuf,
@@ -156,7 +185,7 @@ fn check_replaceable(dest: &Path) -> Result<()> {
     if entries.peek().is_none() {
         return Ok(());
     }
-    if REPORT_MARKERS.iter().any(|m| dest.join(m).exists()) {
+    if is_report(dest) {
         return Ok(());
     }
     bail!(

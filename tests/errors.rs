@@ -186,6 +186,38 @@ fn refuses_to_replace_a_folder_that_is_not_a_report() {
     );
 }
 
+/// Every format leaves a folder that a later run recognises and replaces,
+/// charts alone included; a folder with something else beside the charts
+/// is still refused.
+#[test]
+fn a_report_of_any_one_format_can_be_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    for format in ["png", "svg", "html", "xlsx", "md", "json", "csv"] {
+        let out = dir.path().join(format);
+        for _ in 0..2 {
+            bin()
+                .args(["report", "--quiet", "--format", format, "--out"])
+                .arg(&out)
+                .arg(sample())
+                .assert()
+                .success();
+        }
+    }
+    let mixed = dir.path().join("png");
+    std::fs::write(mixed.join("notes.txt"), "mine").unwrap();
+    bin()
+        .args(["report", "--quiet", "--format", "png", "--out"])
+        .arg(&mixed)
+        .arg(sample())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("not a survey-lens report folder"));
+    assert_eq!(
+        std::fs::read_to_string(mixed.join("notes.txt")).unwrap(),
+        "mine"
+    );
+}
+
 #[test]
 fn input_is_never_written() {
     let dir = tempfile::tempdir().unwrap();
