@@ -198,9 +198,17 @@ pub struct Disclosure {
     pub round: Option<u32>,
     /// Whether further numbers were hidden so hidden ones cannot be derived.
     pub secondary_suppression: bool,
-    /// False when `--min-cell` is 0 or 1.
+    /// False when `--min-cell` is 0 or 1, or when any hidden figure could
+    /// not be verified as protected (`unverified_figures`).
     pub safe_to_publish: bool,
-    /// "Not for publication: small numbers not suppressed" when not safe.
+    /// Hidden figures the audit could not show to be protected: nothing
+    /// more could be hidden for them, and no search found other datasets
+    /// that publish the same tables with the figure far enough off its
+    /// value. 0 in every report the tests know of; any other number makes
+    /// the report not for publication.
+    #[serde(default)]
+    pub unverified_figures: u64,
+    /// Why the report is not for publication, when it is not.
     pub banner: Option<String>,
     /// The rules in words.
     pub method: String,
@@ -300,6 +308,7 @@ impl Disclosure {
             round: None,
             secondary_suppression: false,
             safe_to_publish: false,
+            unverified_figures: 0,
             banner: None,
             method: String::new(),
         }

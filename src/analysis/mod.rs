@@ -39,7 +39,9 @@ fn tidy(v: f64, p: &Policy) -> f64 {
     }
 }
 
-fn disclosure(p: &Policy) -> Disclosure {
+/// The rules applied, and whether the result may be published: not when
+/// small numbers were kept, nor when the audit left figures unverified.
+fn disclosure(p: &Policy, unverified: u64) -> Disclosure {
     let method = if p.suppressing() {
         let mut m = format!(
             "Every hidden figure is shown as [c], whatever the reason it is hidden. Counts from 1 to {small} are hidden, \
@@ -64,8 +66,18 @@ fn disclosure(p: &Policy) -> Disclosure {
         min_cell: p.min_cell,
         round: p.rounding().map(|r| r as u32),
         secondary_suppression: p.suppressing(),
-        safe_to_publish: p.suppressing(),
-        banner: (!p.suppressing()).then(|| NOT_FOR_PUBLICATION.to_string()),
+        safe_to_publish: p.suppressing() && unverified == 0,
+        unverified_figures: unverified,
+        banner: if !p.suppressing() {
+            Some(NOT_FOR_PUBLICATION.to_string())
+        } else if unverified > 0 {
+            Some(format!(
+                "Not for publication: {} could not be verified as protected",
+                crate::text::plural(unverified, "hidden figure", "hidden figures")
+            ))
+        } else {
+            None
+        },
         method,
     }
 }
@@ -292,7 +304,7 @@ pub fn analyse(
         contact: template.contact.clone(),
         group_label: template.group.label.clone(),
         min_cell: policy.min_cell,
-        disclosure: disclosure(&policy),
+        disclosure: disclosure(&policy, published.cost.unresolved as u64),
         responses: responses(&inputs, &coded, everyone, &cols, &figs),
         inputs,
         groups: cols.names[..cols.all()].to_vec(),
@@ -546,5 +558,27 @@ mod tests {
         assert_eq!(percent(7, 13, &p), Some(33.3));
         let exact = Policy { round: None, ..p };
         assert_eq!(percent(1, 3, &exact), Some(100.0 / 3.0));
+    }
+
+    #[test]
+    fn unverified_figures_make_a_report_not_for_publication() {
+        let p = Policy {
+            min_cell: 5,
+            round: None,
+            quotes: 0,
+        };
+        let verified = disclosure(&p, 0);
+        assert!(verified.safe_to_publish);
+        assert_eq!(verified.banner, None);
+        let not = disclosure(&p, 3);
+        assert!(!not.safe_to_publish);
+        assert_eq!(not.unverified_figures, 3);
+        assert_eq!(
+            not.banner.as_deref(),
+            Some("Not for publication: 3 hidden figures could not be verified as protected")
+        );
+        // Suppression turned off says so first.
+        let off = disclosure(&Policy { min_cell: 0, ..p }, 0);
+        assert_eq!(off.banner.as_deref(), Some(NOT_FOR_PUBLICATION));
     }
 }

@@ -59,10 +59,16 @@ pub fn run(args: ReportArgs) -> Result<()> {
         )?;
         lock.flush()?;
     }
+    // Figures the audit could not verify are worth a line even under
+    // --quiet: the report says it is not for publication, and a script
+    // that publishes whatever is written would not read it.
+    let d = &summary.disclosure;
+    if let Some(banner) = &d.banner
+        && (!plan.quiet || d.unverified_figures > 0)
+    {
+        eprintln!("warning: {banner}");
+    }
     if !plan.quiet {
-        if !plan.policy.suppressing() {
-            eprintln!("warning: {}", analysis::NOT_FOR_PUBLICATION);
-        }
         eprintln!("{}", last_line(&summary, &plan, &out));
     }
     Ok(())

@@ -97,16 +97,31 @@ pub const APPENDIX: &str = "Appendix: detailed results";
 /// Builds the report. `charts` appear where they belong (none when no SVGs
 /// are written).
 pub fn build(s: &Summary, charts: &[Chart]) -> Document {
-    let banner = (!suppressing(s)).then(|| {
-        vec![
+    let unverified = s.disclosure.unverified_figures;
+    let banner = if !suppressing(s) {
+        Some(vec![
             Span::Strong("Not for publication: small numbers not suppressed.".into()),
             Span::Text(" This report was made with ".into()),
             Span::Code(format!("--min-cell {}", s.min_cell)),
             Span::Text(
                 " and may identify individuals. Share it only inside the organisation.".into(),
             ),
-        ]
-    });
+        ])
+    } else if unverified > 0 {
+        Some(vec![
+            Span::Strong(format!(
+                "Not for publication: {} could not be verified as protected.",
+                crate::text::plural(unverified, "hidden figure", "hidden figures")
+            )),
+            Span::Text(
+                " Someone could possibly work out a hidden number from the ones shown. Share it only inside \
+                 the organisation, and report the problem to survey-lens's maintainers."
+                    .into(),
+            ),
+        ])
+    } else {
+        None
+    };
     let n_groups = s.groups.len();
     let lede = vec![
         Span::Text("This report summarises ".into()),
@@ -754,5 +769,24 @@ mod tests {
         let v: Vec<String> = ["a", "b", "c"].map(String::from).to_vec();
         assert_eq!(join_and(&v), "a, b and c");
         assert_eq!(join_and(&v[..1]), "a");
+    }
+
+    #[test]
+    fn a_report_with_unverified_figures_opens_with_a_warning() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/reports/sel-stakeholder-survey/2026-Q3/summary.json"
+        );
+        let mut s: Summary = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        assert!(build(&s, &[]).banner.is_none(), "the sample is verified");
+        s.disclosure.unverified_figures = 1;
+        let banner = build(&s, &[]).banner.expect("a banner");
+        let Span::Strong(lead) = &banner[0] else {
+            panic!("{banner:?}")
+        };
+        assert_eq!(
+            lead,
+            "Not for publication: 1 hidden figure could not be verified as protected."
+        );
     }
 }

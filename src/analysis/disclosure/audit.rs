@@ -487,48 +487,72 @@ impl Audit {
             if limit > WINDOWS[1].0 && self.large {
                 break;
             }
-            let (vars, whole) = component(f, x, limit, per_relation);
-            let sys = System::new(f, vars, self.big);
-            debug_assert!(sys.feasible(&sys.truth), "the truth satisfies its own sums");
-            let k = sys.vars.binary_search(&x).expect("x is in its component");
-            // Any step beyond what is certified helps: the two directions
-            // together make the range. Pushing up never moves `x` below its
-            // truth, so the downward goal does not depend on the upward
-            // search, and a large system searches both at once, on two
-            // cores; the results are used as if found one after the other.
-            let up_goal = self.hi[x] + 1;
-            let down_goal = self.lo[x] - 1;
-            let mut down_found = None;
-            let up_found = if sys.vars.len() >= self.pair_from && self.cores > 1 {
-                let (up, down) = std::thread::scope(|scope| {
-                    let down =
-                        scope.spawn(|| sys.push(k, OptimizationDirection::Minimize, down_goal));
-                    let up = sys.push(k, OptimizationDirection::Maximize, up_goal);
-                    (up, down.join())
-                });
-                down_found = Some(down.unwrap_or(None));
-                self.paired += 1;
-                up
-            } else {
-                sys.push(k, OptimizationDirection::Maximize, up_goal)
-            };
-            self.solves += 1;
-            if let Some(sol) = up_found {
-                self.keep(&sys, &sol);
-            }
-            if self.width(x) < need {
-                self.solves += 1;
-                let found = down_found
-                    .unwrap_or_else(|| sys.push(k, OptimizationDirection::Minimize, down_goal));
-                if let Some(sol) = found {
-                    self.keep(&sys, &sol);
-                }
-            }
-            if whole {
+            if self.search(f, x, need, limit, per_relation) {
                 break;
             }
         }
         self.width(x) >= need
+    }
+
+    /// The last word on a figure nothing more can be hidden for: a search
+    /// of its whole component, however large the report. `check` skips that
+    /// in a large report, where each programme takes long, but a figure
+    /// that gets here would otherwise be published uncertified.
+    pub fn last_resort(&mut self, f: &Figures, x: usize, need: u64) -> bool {
+        if self.width(x) < need {
+            self.search(f, x, need, usize::MAX, usize::MAX);
+        }
+        self.width(x) >= need
+    }
+
+    /// Pushes `x` up, then down, over the hidden figures near it (at most
+    /// `limit`, `per_relation` from any one relation), keeping what is
+    /// found. True when the window held the whole component.
+    fn search(
+        &mut self,
+        f: &Figures,
+        x: usize,
+        need: u64,
+        limit: usize,
+        per_relation: usize,
+    ) -> bool {
+        let (vars, whole) = component(f, x, limit, per_relation);
+        let sys = System::new(f, vars, self.big);
+        debug_assert!(sys.feasible(&sys.truth), "the truth satisfies its own sums");
+        let k = sys.vars.binary_search(&x).expect("x is in its component");
+        // Any step beyond what is certified helps: the two directions
+        // together make the range. Pushing up never moves `x` below its
+        // truth, so the downward goal does not depend on the upward
+        // search, and a large system searches both at once, on two
+        // cores; the results are used as if found one after the other.
+        let up_goal = self.hi[x] + 1;
+        let down_goal = self.lo[x] - 1;
+        let mut down_found = None;
+        let up_found = if sys.vars.len() >= self.pair_from && self.cores > 1 {
+            let (up, down) = std::thread::scope(|scope| {
+                let down = scope.spawn(|| sys.push(k, OptimizationDirection::Minimize, down_goal));
+                let up = sys.push(k, OptimizationDirection::Maximize, up_goal);
+                (up, down.join())
+            });
+            down_found = Some(down.unwrap_or(None));
+            self.paired += 1;
+            up
+        } else {
+            sys.push(k, OptimizationDirection::Maximize, up_goal)
+        };
+        self.solves += 1;
+        if let Some(sol) = up_found {
+            self.keep(&sys, &sol);
+        }
+        if self.width(x) < need {
+            self.solves += 1;
+            let found = down_found
+                .unwrap_or_else(|| sys.push(k, OptimizationDirection::Minimize, down_goal));
+            if let Some(sol) = found {
+                self.keep(&sys, &sol);
+            }
+        }
+        whole
     }
 
     /// Tries datasets that trade `x` against other hidden figures, far

@@ -208,6 +208,15 @@ impl Figures {
         self.relate(vec![(small, 1), (large, -1)], Op::Le);
     }
 
+    /// `small <= large` where the relations already imply it (a sum of some
+    /// of a one-answer question's cells is at most its base): no new
+    /// relation for the solver, but the cap on how wide `small`'s range can
+    /// be. Without it the audit asks a figure for room it cannot have, and
+    /// gives up on it.
+    pub fn implied_at_most(&mut self, small: usize, large: usize) {
+        self.upper[small].push((large, 0));
+    }
+
     /// `Σ low <= Σ high`, for facts that are not a plain sum (multi-select:
     /// the people who ticked an option are at most the sum of each option's).
     pub fn sum_at_most(&mut self, low: &[(usize, i64)], high: &[(usize, i64)]) {

@@ -2,7 +2,7 @@
 //! finds a figure a reader could narrow down, the partners that cost least
 //! among those that actually free it.
 
-use super::audit::Audit;
+use super::audit::{Audit, required_width};
 use super::figures::{Figures, Op, Role};
 
 /// How much protecting cost, for the closing figures of a run.
@@ -17,8 +17,8 @@ pub struct Cost {
     pub undone: usize,
     /// Integer and linear programmes solved.
     pub solves: usize,
-    /// Findings no shown figure could fix; zero in every case the tests
-    /// know of (the attacker test would fail on any).
+    /// Hidden figures neither a partner nor the widest search could free:
+    /// the report is then not for publication (`unverified_figures`).
     pub unresolved: usize,
 }
 
@@ -146,7 +146,6 @@ fn protect_with(f: &mut Figures, min_cell: u32, mut audit: Audit) -> (Cost, Audi
                 }
                 None => {
                     stuck[x.figure] = true;
-                    cost.unresolved += 1;
                 }
             }
         }
@@ -185,6 +184,15 @@ fn protect_with(f: &mut Figures, min_cell: u32, mut audit: Audit) -> (Cost, Audi
             cost.undone += 1;
         } else {
             cost.partners += 1;
+        }
+    }
+    // Figures nothing more could be hidden for get the widest search last,
+    // after the clean-up (which may have shown them again, as partners not
+    // needed): its witnesses move much of a component, and kept earlier
+    // they would stop the clean-up showing any figure they move.
+    for x in (0..f.figs.len()).filter(|&x| stuck[x] && f.figs[x].hidden) {
+        if !audit.last_resort(f, x, required_width(f, x, min_cell)) {
+            cost.unresolved += 1;
         }
     }
     cost.solves = audit.solves;

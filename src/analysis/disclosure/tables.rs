@@ -200,6 +200,7 @@ pub fn publish(
                 let parts: Vec<usize> = ind.counted.iter().map(|&o| cell(o, j)).collect();
                 if shape == Shape::OneAnswer {
                     f.sum(c[j], &parts);
+                    f.implied_at_most(c[j], base[j]);
                 } else {
                     f.at_most(c[j], base[j]);
                     let high: Vec<(usize, i64)> = parts.iter().map(|&p| (p, 1)).collect();
