@@ -267,6 +267,10 @@ impl System {
     }
 }
 
+/// Parts of a sum tried against a figure in a trade: the largest can give
+/// most, and a few are enough to try.
+const PARTNERS: usize = 6;
+
 /// How many hidden figures near the one audited are searched first.
 const NEAR: usize = 40;
 
@@ -584,7 +588,7 @@ impl Audit {
             // Pairs first; the rectangles only when no pair fits.
             let pairs: Vec<Moved> = sums
                 .iter()
-                .flat_map(|&r| self.partners(f, r, x, dx))
+                .flat_map(|&r| self.partners(f, r, x, dx, PARTNERS))
                 .map(|(y, dy)| vec![self.at(x, dx), self.at(y, dy)])
                 .collect();
             if pairs.into_iter().any(|moved| self.offer(f, moved)) {
@@ -593,22 +597,27 @@ impl Audit {
             let mut rectangles: Vec<Moved> = Vec::new();
             for (a, &r1) in sums.iter().enumerate() {
                 for &r2 in &sums[a + 1..] {
-                    let zs = self.partners(f, r2, x, dx);
-                    for (y, dy) in self.partners(f, r1, x, dx) {
+                    let zs = self.partners(f, r2, x, dx, PARTNERS);
+                    for (y, dy) in self.partners(f, r1, x, dx, PARTNERS) {
                         for &(z, dz) in &zs {
                             // The fourth corner: a hidden figure in a sum of
                             // y's and a sum of z's, moved to restore the first.
+                            // Every part of y's sum is considered: in a long
+                            // row the corner (its total, in All) has less room
+                            // than the cells, and is not among the roomiest.
                             let corner = f.member_of[y]
                                 .iter()
                                 .filter(|&&ry| ry != r1 && f.rels[ry].op == Op::Eq)
                                 .find_map(|&ry| {
-                                    self.partners(f, ry, y, dy).into_iter().find(|&(w, _)| {
-                                        w != x
-                                            && w != z
-                                            && f.member_of[w]
-                                                .iter()
-                                                .any(|rz| f.member_of[z].contains(rz))
-                                    })
+                                    self.partners(f, ry, y, dy, usize::MAX).into_iter().find(
+                                        |&(w, _)| {
+                                            w != x
+                                                && w != z
+                                                && f.member_of[w]
+                                                    .iter()
+                                                    .any(|rz| f.member_of[z].contains(rz))
+                                        },
+                                    )
                                 });
                             if let Some((w, dw)) = corner {
                                 rectangles.push(vec![
@@ -645,9 +654,7 @@ impl Audit {
     /// The hidden figures of sum `r` that can take the other side of `x`
     /// moving by `dx` (each moving by the same amount, the sign its
     /// coefficient says), the roomiest first, at most a few.
-    fn partners(&self, f: &Figures, r: usize, x: usize, dx: i64) -> Vec<(usize, i64)> {
-        /// The largest parts can give most; a few are enough to try.
-        const PARTNERS: usize = 6;
+    fn partners(&self, f: &Figures, r: usize, x: usize, dx: i64, most: usize) -> Vec<(usize, i64)> {
         let rel = &f.rels[r];
         let cx = rel.terms.iter().find(|t| t.0 == x).map_or(0, |t| t.1);
         let mut ys: Vec<(i64, usize, i64)> = rel
@@ -666,7 +673,7 @@ impl Audit {
             .collect();
         ys.sort_unstable();
         ys.into_iter()
-            .take(PARTNERS)
+            .take(most)
             .map(|(_, y, dy)| (y, dy))
             .collect()
     }

@@ -68,6 +68,13 @@ fn protect_with(f: &mut Figures, min_cell: u32, mut audit: Audit) -> (Cost, Audi
     let mut stuck = vec![false; f.figs.len()];
     let mut tries = vec![0u8; f.figs.len()];
     let mut partners: Vec<Vec<usize>> = Vec::new();
+    // A group's size hidden as a partner is freed only by moving a person,
+    // which changes a figure of every question they answered; in a large
+    // report the audit's windows are too narrow to find that, so each such
+    // size failed in turn and took another group's size as its partner,
+    // round after round (the 100-group survey hid all but one figure
+    // before the clean-up showed 3,735 again).
+    let sizes = !audit.large();
     loop {
         let findings: Vec<_> = audit
             .failing(f, min_cell)
@@ -103,7 +110,7 @@ fn protect_with(f: &mut Figures, min_cell: u32, mut audit: Audit) -> (Cost, Audi
             let room = x
                 .required
                 .saturating_sub(audit.hi[x.figure].abs_diff(audit.lo[x.figure]));
-            let sets = partner_sets(f, x.figure, room);
+            let sets = partner_sets(f, x.figure, room, sizes);
             let now = audit.width(x.figure);
             let mut helps: Option<usize> = None;
             let mut chosen: Option<usize> = None;
@@ -124,7 +131,9 @@ fn protect_with(f: &mut Figures, min_cell: u32, mut audit: Audit) -> (Cost, Audi
             if pick.is_some_and(|k| in_all(&sets[k])) {
                 // Only an overall figure was to hand: look further afield
                 // for a detail figure that helps before giving one up.
-                let (far, k) = afield(f, &mut audit, x.figure, room, now, |c| c.column != last);
+                let (far, k) = afield(f, &mut audit, x.figure, room, now, |c| {
+                    c.column != last && (sizes || c.role != Role::Responses)
+                });
                 if k.is_some() {
                     sets = far;
                     pick = k;
@@ -133,7 +142,9 @@ fn protect_with(f: &mut Figures, min_cell: u32, mut audit: Audit) -> (Cost, Audi
             if pick.is_none() {
                 // Nothing beside it can be hidden: widen to every shown
                 // figure tied to its component, cheapest first.
-                let (far, k) = afield(f, &mut audit, x.figure, room, now, |_| true);
+                let (far, k) = afield(f, &mut audit, x.figure, room, now, |c| {
+                    sizes || c.role != Role::Responses
+                });
                 pick = k.or((!far.is_empty()).then_some(0));
                 sets = far;
             }
@@ -272,11 +283,12 @@ fn loss(f: &Figures, i: usize, room: u64, last: usize) -> Loss {
 }
 
 /// Candidate partner sets for `x`, cheapest first.
-fn partner_sets(f: &Figures, x: usize, room: u64) -> Vec<Vec<usize>> {
+fn partner_sets(f: &Figures, x: usize, room: u64, sizes: bool) -> Vec<Vec<usize>> {
     let last = last_column(f);
     // All's responses are published again as the number analysed.
     let hideable = |i: usize| {
-        !(f.figs[i].hidden || f.figs[i].role == Role::Responses && f.figs[i].column == last)
+        let g = &f.figs[i];
+        !(g.hidden || g.role == Role::Responses && (g.column == last || !sizes))
     };
     let others = |r: usize, not: usize| -> Vec<usize> {
         let mut v: Vec<usize> = f.rels[r]
