@@ -4,6 +4,8 @@
 //! are expressed as aggregations over a single frame and collected in one
 //! pass per grouping (by group, and overall for "All").
 
+use std::collections::HashMap;
+
 use anyhow::Result;
 use polars::prelude::*;
 
@@ -75,11 +77,25 @@ pub struct IndicatorCounts {
     pub base: Vec<u64>,
 }
 
+/// Questions counted by one polars query (see `count_polars`).
+pub const QUESTIONS_PER_QUERY: usize = 6;
+
 fn qcol(qi: usize) -> String {
     format!("q{qi}")
 }
 fn ocol(qi: usize, oi: usize) -> String {
     format!("q{qi}_{oi}")
+}
+
+/// A tick-bits literal, four bytes wide when it fits: a question of at
+/// most 32 options has a four-byte column (see `ticks`) and every mask of
+/// it fits, and a wider literal would make polars widen the whole column
+/// for each comparison.
+fn bits(mask: u64) -> Expr {
+    match u32::try_from(mask) {
+        Ok(m) => lit(m),
+        Err(_) => lit(mask),
+    }
 }
 
 /// True where a row's answer is one of `options` (never null). A
@@ -89,16 +105,28 @@ fn ocol(qi: usize, oi: usize) -> String {
 fn any_of(qi: usize, answers: &Answers, options: &[usize]) -> Expr {
     if let Answers::Multi(_) = answers {
         let mask = options.iter().fold(0u64, |m, &oi| m | 1 << oi);
-        return col(qcol(qi)).and(lit(mask)).neq(lit(0u64));
+        return col(qcol(qi)).and(bits(mask)).neq(bits(0));
     }
     let terms = options.iter().map(|&oi| col(qcol(qi)).eq(lit(oi as u32)));
     terms.reduce(|a, b| a.or(b)).unwrap_or_else(|| lit(false))
 }
 
+/// A multi-choice question's tick bits as a column: four bytes a response
+/// when its options fit (half the memory: at a million responses the
+/// eight-byte columns took the peak over budget).
+fn ticks(name: String, v: &[u64], options: usize) -> Column {
+    if options <= 32 {
+        let narrow: Vec<u32> = v.iter().map(|&b| b as u32).collect();
+        Column::new(name.into(), narrow)
+    } else {
+        Column::new(name.into(), v)
+    }
+}
+
 fn answered(qi: usize, answers: &Answers) -> Expr {
     match answers {
         Answers::Choice(_) => col(qcol(qi)).neq(lit(Choices::NO_ANSWER)),
-        Answers::Multi(_) => col(qcol(qi)).neq(lit(0u64)),
+        Answers::Multi(_) => col(qcol(qi)).neq(bits(0)),
         Answers::Text(_) => col(qcol(qi)),
     }
 }
@@ -118,54 +146,73 @@ fn count_polars(
 ) -> PolarsResult<Counts> {
     let height = coded.group.len();
     let questions: Vec<_> = template.analysed_questions().collect();
-    let mut columns = vec![Column::new("g".into(), coded.group.as_slice())];
-    let mut aggs: Vec<Expr> = vec![len().alias("n")];
-    for (qi, (q, ans)) in questions.iter().zip(&coded.answers).enumerate() {
-        match ans {
-            Answers::Choice(v) => {
-                columns.push(Column::new(qcol(qi).into(), v.codes()));
-                for oi in 0..q.options.len() {
-                    aggs.push(any_of(qi, ans, &[oi]).sum().alias(ocol(qi, oi)));
-                }
-            }
-            Answers::Multi(v) => {
-                columns.push(Column::new(qcol(qi).into(), v.as_slice()));
-                for oi in 0..q.options.len() {
-                    aggs.push(any_of(qi, ans, &[oi]).sum().alias(ocol(qi, oi)));
-                }
-            }
-            Answers::Text(v) => columns.push(Column::new(qcol(qi).into(), v.as_slice())),
-        }
-        aggs.push(answered(qi, ans).sum().alias(format!("{}_base", qcol(qi))));
-    }
-    for (ii, plan) in plans.iter().enumerate() {
-        let qi = plan.question;
-        let ans = &coded.answers[qi];
-        let in_base = answered(qi, ans).and(any_of(qi, ans, &plan.excluded).not());
-        let counted = any_of(qi, ans, &plan.counted);
-        aggs.push(in_base.clone().sum().alias(format!("i{ii}_base")));
-        aggs.push(in_base.and(counted).sum().alias(format!("i{ii}_n")));
-    }
-
-    let df = DataFrame::new(height, columns)?;
-    let by_group = df.clone().lazy().group_by([col("g")]).agg(aggs).collect()?;
-
     let slots = coded.group_names.len() + 1;
     let all_slot = slots - 1;
-    let codes: Vec<Option<u32>> = by_group.column("g")?.u32()?.iter().collect();
-    // Reads one aggregate into a per-slot vector. Every row has a group,
-    // so All is the groups' sum (a second pass over every row cost a fifth
-    // of the counting at a million rows).
-    let read = |name: &str| -> PolarsResult<Vec<u64>> {
-        let mut out = vec![0u64; slots];
-        let s = by_group.column(name)?.cast(&DataType::UInt64)?;
-        for (code, v) in codes.iter().zip(s.u64()?.iter()) {
-            if let (Some(c), Some(v)) = (code, v) {
-                out[*c as usize] = v;
-                out[all_slot] += v;
-            }
+    let g = Column::new("g".into(), coded.group.as_slice());
+    let mut counted: HashMap<String, Vec<u64>> = HashMap::new();
+    // A few questions per query: each holds its columns only while it runs,
+    // so the peak is a few columns, not every question's (at a million
+    // responses all at once took it over the memory budget).
+    let all: Vec<usize> = (0..questions.len()).collect();
+    for (k, part) in all.chunks(QUESTIONS_PER_QUERY).enumerate() {
+        let mut columns = vec![g.clone()];
+        let mut aggs: Vec<Expr> = Vec::new();
+        if k == 0 {
+            aggs.push(len().alias("n"));
         }
-        Ok(out)
+        for &qi in part {
+            let (q, ans) = (questions[qi], &coded.answers[qi]);
+            match ans {
+                Answers::Choice(v) => columns.push(Column::new(qcol(qi).into(), v.codes())),
+                Answers::Multi(v) => columns.push(ticks(qcol(qi), v, q.options.len())),
+                Answers::Text(v) => columns.push(Column::new(qcol(qi).into(), v.as_slice())),
+            }
+            if !matches!(ans, Answers::Text(_)) {
+                for oi in 0..q.options.len() {
+                    aggs.push(any_of(qi, ans, &[oi]).sum().alias(ocol(qi, oi)));
+                }
+            }
+            aggs.push(answered(qi, ans).sum().alias(format!("{}_base", qcol(qi))));
+        }
+        for (ii, plan) in plans.iter().enumerate() {
+            let qi = plan.question;
+            if !part.contains(&qi) {
+                continue;
+            }
+            let ans = &coded.answers[qi];
+            let in_base = answered(qi, ans).and(any_of(qi, ans, &plan.excluded).not());
+            let counted = any_of(qi, ans, &plan.counted);
+            aggs.push(in_base.clone().sum().alias(format!("i{ii}_base")));
+            aggs.push(in_base.and(counted).sum().alias(format!("i{ii}_n")));
+        }
+        let by_group = DataFrame::new(height, columns)?
+            .lazy()
+            .group_by([col("g")])
+            .agg(aggs)
+            .collect()?;
+        let codes: Vec<Option<u32>> = by_group.column("g")?.u32()?.iter().collect();
+        // Every row has a group, so All is the groups' sum (a second pass
+        // over every row cost a fifth of the counting at a million rows).
+        for c in by_group
+            .columns()
+            .iter()
+            .filter(|c| c.name().as_str() != "g")
+        {
+            let mut out = vec![0u64; slots];
+            let s = c.cast(&DataType::UInt64)?;
+            for (code, v) in codes.iter().zip(s.u64()?.iter()) {
+                if let (Some(c), Some(v)) = (code, v) {
+                    out[*c as usize] = v;
+                    out[all_slot] += v;
+                }
+            }
+            counted.insert(c.name().to_string(), out);
+        }
+    }
+    let mut read = |name: &str| -> PolarsResult<Vec<u64>> {
+        counted
+            .remove(name)
+            .ok_or_else(|| polars_err!(ColumnNotFound: "{name}"))
     };
 
     let mut qcounts = Vec::new();
