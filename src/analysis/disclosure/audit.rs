@@ -372,6 +372,14 @@ impl Audit {
         self
     }
 
+    /// Searches as in a report too large for the widest window, whatever
+    /// its size (tests reach that mode with small tables).
+    #[cfg(test)]
+    pub fn as_large(mut self) -> Audit {
+        self.large = true;
+        self
+    }
+
     /// A report too large for the widest window (see `WIDE_UP_TO`).
     pub fn large(&self) -> bool {
         self.large
