@@ -80,6 +80,9 @@ pub struct IndicatorCounts {
 /// Questions counted by one polars query (see `count_polars`).
 pub const QUESTIONS_PER_QUERY: usize = 6;
 
+/// Rows counted by one polars query (see `count_polars`).
+const ROWS_PER_QUERY: usize = 1 << 20;
+
 fn qcol(qi: usize) -> String {
     format!("q{qi}")
 }
@@ -134,7 +137,7 @@ fn answered(qi: usize, answers: &Answers) -> Expr {
 /// `plans` are the template's indicators as [`IndicatorPlan::resolve`] gives them.
 pub fn count(template: &Template, coded: &Coded, plans: &[IndicatorPlan]) -> Result<Counts> {
     anyhow::Context::context(
-        count_polars(template, coded, plans),
+        count_polars(template, coded, plans, ROWS_PER_QUERY),
         "counting responses failed",
     )
 }
@@ -143,70 +146,86 @@ fn count_polars(
     template: &Template,
     coded: &Coded,
     plans: &[IndicatorPlan],
+    rows_per_query: usize,
 ) -> PolarsResult<Counts> {
     let height = coded.group.len();
     let questions: Vec<_> = template.analysed_questions().collect();
     let slots = coded.group_names.len() + 1;
     let all_slot = slots - 1;
-    let g = Column::new("g".into(), coded.group.as_slice());
     let mut counted: HashMap<String, Vec<u64>> = HashMap::new();
-    // A few questions per query: each holds its columns only while it runs,
-    // so the peak is a few columns, not every question's (at a million
-    // responses all at once took it over the memory budget).
+    // A slice of the rows and a few questions per query: each holds its
+    // columns only while it runs, so the peak is a few columns of a slice,
+    // not every question's (at a million responses all at once took it over
+    // the memory budget), and a group's rows are gathered from columns that
+    // fit in cache (at ten million rows, whole columns took counting from
+    // 0.18 s to 4 s, against 1.8 s if it grew with the rows).
+    let slices: Vec<std::ops::Range<usize>> = if height == 0 {
+        std::iter::once(0..0).collect()
+    } else {
+        (0..height)
+            .step_by(rows_per_query)
+            .map(|s| s..(s + rows_per_query).min(height))
+            .collect()
+    };
     let all: Vec<usize> = (0..questions.len()).collect();
-    for (k, part) in all.chunks(QUESTIONS_PER_QUERY).enumerate() {
-        let mut columns = vec![g.clone()];
-        let mut aggs: Vec<Expr> = Vec::new();
-        if k == 0 {
-            aggs.push(len().alias("n"));
-        }
-        for &qi in part {
-            let (q, ans) = (questions[qi], &coded.answers[qi]);
-            match ans {
-                Answers::Choice(v) => columns.push(Column::new(qcol(qi).into(), v.codes())),
-                Answers::Multi(v) => columns.push(ticks(qcol(qi), v, q.options.len())),
-                Answers::Text(v) => columns.push(Column::new(qcol(qi).into(), v.as_slice())),
+    for rows in slices {
+        let g = Column::new("g".into(), &coded.group[rows.clone()]);
+        for (k, part) in all.chunks(QUESTIONS_PER_QUERY).enumerate() {
+            let mut columns = vec![g.clone()];
+            let mut aggs: Vec<Expr> = Vec::new();
+            if k == 0 {
+                aggs.push(len().alias("n"));
             }
-            if !matches!(ans, Answers::Text(_)) {
-                for oi in 0..q.options.len() {
-                    aggs.push(any_of(qi, ans, &[oi]).sum().alias(ocol(qi, oi)));
+            for &qi in part {
+                let (q, ans) = (questions[qi], &coded.answers[qi]);
+                let name = qcol(qi);
+                columns.push(match ans {
+                    Answers::Choice(v) => Column::new(name.into(), v.codes(rows.clone())),
+                    Answers::Multi(v) => ticks(name, &v[rows.clone()], q.options.len()),
+                    Answers::Text(v) => Column::new(name.into(), &v[rows.clone()]),
+                });
+                if !matches!(ans, Answers::Text(_)) {
+                    for oi in 0..q.options.len() {
+                        aggs.push(any_of(qi, ans, &[oi]).sum().alias(ocol(qi, oi)));
+                    }
+                }
+                aggs.push(answered(qi, ans).sum().alias(format!("{}_base", qcol(qi))));
+            }
+            for (ii, plan) in plans.iter().enumerate() {
+                let qi = plan.question;
+                if !part.contains(&qi) {
+                    continue;
+                }
+                let ans = &coded.answers[qi];
+                let in_base = answered(qi, ans).and(any_of(qi, ans, &plan.excluded).not());
+                let counted = any_of(qi, ans, &plan.counted);
+                aggs.push(in_base.clone().sum().alias(format!("i{ii}_base")));
+                aggs.push(in_base.and(counted).sum().alias(format!("i{ii}_n")));
+            }
+            let by_group = DataFrame::new(rows.len(), columns)?
+                .lazy()
+                .group_by([col("g")])
+                .agg(aggs)
+                .collect()?;
+            let codes: Vec<Option<u32>> = by_group.column("g")?.u32()?.iter().collect();
+            // Every row has a group, so All is the groups' sum (a second
+            // pass over every row cost a fifth of the counting at a million).
+            for c in by_group
+                .columns()
+                .iter()
+                .filter(|c| c.name().as_str() != "g")
+            {
+                let out = counted
+                    .entry(c.name().to_string())
+                    .or_insert_with(|| vec![0u64; slots]);
+                let s = c.cast(&DataType::UInt64)?;
+                for (code, v) in codes.iter().zip(s.u64()?.iter()) {
+                    if let (Some(c), Some(v)) = (code, v) {
+                        out[*c as usize] += v;
+                        out[all_slot] += v;
+                    }
                 }
             }
-            aggs.push(answered(qi, ans).sum().alias(format!("{}_base", qcol(qi))));
-        }
-        for (ii, plan) in plans.iter().enumerate() {
-            let qi = plan.question;
-            if !part.contains(&qi) {
-                continue;
-            }
-            let ans = &coded.answers[qi];
-            let in_base = answered(qi, ans).and(any_of(qi, ans, &plan.excluded).not());
-            let counted = any_of(qi, ans, &plan.counted);
-            aggs.push(in_base.clone().sum().alias(format!("i{ii}_base")));
-            aggs.push(in_base.and(counted).sum().alias(format!("i{ii}_n")));
-        }
-        let by_group = DataFrame::new(height, columns)?
-            .lazy()
-            .group_by([col("g")])
-            .agg(aggs)
-            .collect()?;
-        let codes: Vec<Option<u32>> = by_group.column("g")?.u32()?.iter().collect();
-        // Every row has a group, so All is the groups' sum (a second pass
-        // over every row cost a fifth of the counting at a million rows).
-        for c in by_group
-            .columns()
-            .iter()
-            .filter(|c| c.name().as_str() != "g")
-        {
-            let mut out = vec![0u64; slots];
-            let s = c.cast(&DataType::UInt64)?;
-            for (code, v) in codes.iter().zip(s.u64()?.iter()) {
-                if let (Some(c), Some(v)) = (code, v) {
-                    out[*c as usize] = v;
-                    out[all_slot] += v;
-                }
-            }
-            counted.insert(c.name().to_string(), out);
         }
     }
     let mut read = |name: &str| -> PolarsResult<Vec<u64>> {
@@ -363,11 +382,11 @@ mod tests {
         for rows in [1, 13, 500, 4000] {
             let c = random_coded(&t, rows, &mut rng);
             let plans = IndicatorPlan::resolve(&t);
-            assert_eq!(
-                count(&t, &c, &plans).unwrap(),
-                count_loop(&t, &c),
-                "rows={rows}"
-            );
+            let expected = count_loop(&t, &c);
+            assert_eq!(count(&t, &c, &plans).unwrap(), expected, "rows={rows}");
+            // Counted a slice of rows at a time, as a large survey is.
+            let sliced = count_polars(&t, &c, &plans, 97).unwrap();
+            assert_eq!(sliced, expected, "rows={rows} in slices");
         }
     }
 }

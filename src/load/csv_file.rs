@@ -13,9 +13,8 @@ use std::sync::mpsc;
 use anyhow::Result;
 use csv::{ByteRecord, StringRecord};
 use encoding_rs::WINDOWS_1252;
-use sha2::{Digest, Sha256};
 
-use super::digest::{Hashing, hex};
+use super::digest::{Hashing, chunk_channels, hash_chunks};
 use super::sniff::{Encoding, delimiter};
 use super::{Described, RowNo, Rows};
 
@@ -27,15 +26,14 @@ type Batch = Vec<(RowNo, StringRecord)>;
 
 /// Reads a CSV and lends its rows to `take`, which consumes them all (or
 /// stops on an error). Returns what `take` returned, what the file is, and
-/// its SHA-256 when `hash` asks for it here.
+/// its SHA-256.
 pub(super) fn read<T>(
     path: &Path,
     file: impl Read + Send,
     head: Vec<u8>,
     enc: Encoding,
-    hash: bool,
     take: impl FnOnce(&mut dyn Rows) -> Result<T>,
-) -> Result<(T, Described, Option<String>)> {
+) -> Result<(T, Described, String)> {
     let first_line: String = match enc {
         Encoding::Utf16Le => encoding_rs::UTF_16LE.decode(&head).0.into_owned(),
         Encoding::Utf16Be => encoding_rs::UTF_16BE.decode(&head).0.into_owned(),
@@ -53,13 +51,18 @@ pub(super) fn read<T>(
     let (back_tx, back_rx) = mpsc::channel::<Batch>();
     let used_1252_ref = &used_1252;
     let (taken, digest) = std::thread::scope(|scope| {
-        let parser = scope.spawn(move || -> Result<Option<String>> {
+        let (chunks, full, spent) = chunk_channels();
+        let hasher = scope.spawn(move || hash_chunks(full, spent));
+        let parser = scope.spawn(move || -> Result<()> {
             let used_1252 = used_1252_ref;
-            let mut hasher = Sha256::new();
-            let raw = Hashing {
-                inner: Cursor::new(head).chain(BufReader::with_capacity(1 << 20, file)),
-                hasher: hash.then_some(&mut hasher),
-            };
+            // Hashed in megabyte chunks, as the file is read.
+            let raw = BufReader::with_capacity(
+                1 << 20,
+                Hashing {
+                    inner: Cursor::new(head).chain(file),
+                    to: Some(chunks),
+                },
+            );
             let mut decoded: Box<dyn Read + '_> = match enc {
                 Encoding::Utf16Le | Encoding::Utf16Be => Box::new(
                     encoding_rs_io::DecodeReaderBytesBuilder::new()
@@ -102,7 +105,7 @@ pub(super) fn read<T>(
                             // The coder reports it; stop reading.
                             let _ = tx.send(Ok(batch));
                             let _ = tx.send(Err(csv_error(path, e)));
-                            return Ok(None);
+                            return Ok(());
                         }
                         Ok(false) => {
                             done = true;
@@ -123,13 +126,10 @@ pub(super) fn read<T>(
             }
             drop(tx);
             drop(rdr);
-            if !hash {
-                return Ok(None);
-            }
-            // Hash what the CSV reader left unread so the digest covers the file.
+            // Hash what the CSV reader left unread so the digest covers the
+            // file.
             io::copy(&mut decoded, &mut io::sink())?;
-            drop(decoded);
-            Ok(Some(hex(hasher)))
+            Ok(())
         });
         let mut received = Received {
             rx,
@@ -139,10 +139,15 @@ pub(super) fn read<T>(
         };
         let taken = take(&mut received);
         drop(received);
-        let digest = parser
+        let read = parser
             .join()
             .map_err(|_| anyhow::anyhow!("reading {} failed", path.display()))?;
-        Ok::<_, anyhow::Error>((taken?, digest?))
+        // The parser dropped its end of the chunks: the hasher has them all.
+        let digest = hasher
+            .join()
+            .map_err(|_| anyhow::anyhow!("hashing {} failed", path.display()))?;
+        read?;
+        Ok::<_, anyhow::Error>((taken?, digest))
     })?;
     let encoding = if used_1252.load(Ordering::Relaxed) {
         Encoding::Windows1252

@@ -71,13 +71,13 @@ impl Choices {
     /// The code of "no answer" in [`Choices::codes`].
     pub const NO_ANSWER: u32 = NONE as u32;
 
-    /// Every response's code, widened for polars (which has no two-byte
-    /// integers without a feature that costs build time), "no answer" as
-    /// [`Choices::NO_ANSWER`] rather than a null: a column without a
-    /// validity mask is a plain copy, where one with nulls was built value
-    /// by value (80 ms at a million responses to the SEL survey).
-    pub fn codes(&self) -> Vec<u32> {
-        self.0.iter().map(|&c| u32::from(c)).collect()
+    /// The codes of responses `rows`, widened for polars (which has no
+    /// two-byte integers without a feature that costs build time), "no
+    /// answer" as [`Choices::NO_ANSWER`] rather than a null: a column
+    /// without a validity mask is a plain copy, where one with nulls was
+    /// built value by value (80 ms at a million responses to the SEL survey).
+    pub fn codes(&self, rows: std::ops::Range<usize>) -> Vec<u32> {
+        self.0[rows].iter().map(|&c| u32::from(c)).collect()
     }
 
     pub fn iter(&self) -> impl Iterator<Item = Option<u32>> + '_ {
