@@ -404,6 +404,24 @@ mod tests {
         (f, cells)
     }
 
+    /// A table of counts, each small (below 5) with chance `small`, else
+    /// below 30.
+    fn random_counts(rng: &mut Rng, rows: usize, groups: usize, small: f64) -> Vec<Vec<u64>> {
+        (0..rows)
+            .map(|_| {
+                (0..groups)
+                    .map(|_| {
+                        if rng.chance(small) {
+                            rng.below(5)
+                        } else {
+                            rng.below(30)
+                        }
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
     fn hide_small(f: &mut Figures, n: u64) {
         for i in 0..f.figs.len() {
             if (1..n).contains(&f.figs[i].value) {
@@ -490,19 +508,7 @@ mod tests {
         for case in 0..60 {
             let rows = 2 + rng.below(4) as usize;
             let groups = 2 + rng.below(5) as usize;
-            let counts: Vec<Vec<u64>> = (0..rows)
-                .map(|_| {
-                    (0..groups)
-                        .map(|_| {
-                            if rng.chance(0.3) {
-                                rng.below(5)
-                            } else {
-                                rng.below(30)
-                            }
-                        })
-                        .collect()
-                })
-                .collect();
+            let counts = random_counts(&mut rng, rows, groups, 0.3);
             let n = if rng.chance(0.5) { 5 } else { 10 };
             let (mut f, _) = crosstab(&counts);
             hide_small(&mut f, n);
@@ -553,19 +559,7 @@ mod tests {
         for case in 0..150 {
             let rows = 2 + rng.below(3) as usize;
             let groups = 3 + rng.below(5) as usize;
-            let counts: Vec<Vec<u64>> = (0..rows)
-                .map(|_| {
-                    (0..groups)
-                        .map(|_| {
-                            if rng.chance(0.5) {
-                                rng.below(5)
-                            } else {
-                                rng.below(30)
-                            }
-                        })
-                        .collect()
-                })
-                .collect();
+            let counts = random_counts(&mut rng, rows, groups, 0.5);
             // A group is listed only when someone is in it.
             let skipped: Vec<u64> = (0..groups)
                 .map(|j| {
