@@ -100,6 +100,26 @@ fn protect_with(f: &mut Figures, min_cell: u32, mut audit: Audit) -> (Cost, Audi
                     continue;
                 }
             }
+            if tries[x.figure] == MAX_TRIES + 2 && audit.large() {
+                // Its ties did not free it either: the audit's windows see
+                // too little of what does. Hide every shown figure around
+                // its hidden component at once (group sizes aside, unless
+                // it is one), where one partner a round took a hundred
+                // rounds to get there; the clean-up shows again what was
+                // not needed.
+                let own = f.figs[x.figure].role == Role::Responses;
+                let all: Vec<usize> = frontier(f, x.figure, 0)
+                    .into_iter()
+                    .filter(|&i| own || f.figs[i].role != Role::Responses)
+                    .collect();
+                if !all.is_empty() {
+                    for &c in &all {
+                        f.hide(c);
+                    }
+                    partners.push(all);
+                    continue;
+                }
+            }
             // A group's size hidden as a partner is freed only by moving a
             // person, which changes a figure of every question they
             // answered; in a large report the audit's windows are too
