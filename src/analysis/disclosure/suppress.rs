@@ -83,42 +83,36 @@ fn protect_with(f: &mut Figures, min_cell: u32, mut audit: Audit) -> (Cost, Audi
                 continue; // an earlier partner this round freed it
             }
             tries[x.figure] = tries[x.figure].saturating_add(1);
-            if tries[x.figure] == MAX_TRIES + 1 && audit.large() {
-                // Partners chosen one set at a time have not freed it:
-                // hide every figure it is tied to at once (but no group's
-                // size: that would pull in every table).
-                let ties: Vec<usize> = f.member_of[x.figure]
+            // A figure partners chosen one set at a time have not freed in a
+            // large report gets wider sets at once: after three tries every
+            // figure it is tied to (but no group's size: that would pull in
+            // every table); after a fourth, when its ties did not free it
+            // either (the audit's windows see too little of what does),
+            // every shown figure around its hidden component (group sizes
+            // aside, unless it is one), where one partner a round took a
+            // hundred rounds to get there. The clean-up shows again what
+            // was not needed.
+            let wider: Vec<usize> = match tries[x.figure] {
+                t if t == MAX_TRIES + 1 && audit.large() => f.member_of[x.figure]
                     .iter()
                     .flat_map(|&r| f.rels[r].terms.iter().map(|t| t.0))
                     .filter(|&i| !f.figs[i].hidden && f.figs[i].role != Role::Responses)
-                    .collect();
-                if !ties.is_empty() {
-                    for &c in &ties {
-                        f.hide(c);
-                    }
-                    partners.push(ties);
-                    continue;
+                    .collect(),
+                t if t == MAX_TRIES + 2 && audit.large() => {
+                    let own = f.figs[x.figure].role == Role::Responses;
+                    frontier(f, x.figure, 0)
+                        .into_iter()
+                        .filter(|&i| own || f.figs[i].role != Role::Responses)
+                        .collect()
                 }
-            }
-            if tries[x.figure] == MAX_TRIES + 2 && audit.large() {
-                // Its ties did not free it either: the audit's windows see
-                // too little of what does. Hide every shown figure around
-                // its hidden component at once (group sizes aside, unless
-                // it is one), where one partner a round took a hundred
-                // rounds to get there; the clean-up shows again what was
-                // not needed.
-                let own = f.figs[x.figure].role == Role::Responses;
-                let all: Vec<usize> = frontier(f, x.figure, 0)
-                    .into_iter()
-                    .filter(|&i| own || f.figs[i].role != Role::Responses)
-                    .collect();
-                if !all.is_empty() {
-                    for &c in &all {
-                        f.hide(c);
-                    }
-                    partners.push(all);
-                    continue;
+                _ => Vec::new(),
+            };
+            if !wider.is_empty() {
+                for &c in &wider {
+                    f.hide(c);
                 }
+                partners.push(wider);
+                continue;
             }
             // A group's size hidden as a partner is freed only by moving a
             // person, which changes a figure of every question they
