@@ -60,7 +60,7 @@ pub(super) fn read<T>(
                 1 << 20,
                 Hashing {
                     inner: Cursor::new(head).chain(file),
-                    to: Some(chunks),
+                    to: chunks,
                 },
             );
             let mut decoded: Box<dyn Read + '_> = match enc {
