@@ -570,3 +570,106 @@ fn every_hidden_figure_of_a_real_export_is_verified() {
     assert_eq!(d["safe_to_publish"], true);
     assert!(d["banner"].is_null());
 }
+
+/// The sample with its borough column replaced by `areas` areas of very
+/// different sizes (the k-th about 1/k as large as the first), so that many
+/// groups are small, and a template listing them. Returns both paths.
+fn many_areas(dir: &Path, rows: u32, areas: usize) -> (PathBuf, PathBuf) {
+    let src = make_sample(dir, rows, 7);
+    let mut rdr = csv::Reader::from_path(&src).unwrap();
+    let head = rdr.headers().unwrap().clone();
+    let col = head
+        .iter()
+        .position(|h| h.to_lowercase().contains("borough"))
+        .unwrap();
+    let names: Vec<String> = (1..=areas).map(|k| format!("Area {k:02}")).collect();
+    // Deterministic and skewed: row i goes to the area its position in a
+    // harmonic ladder falls in.
+    let weights: Vec<f64> = (1..=areas).map(|k| 1.0 / k as f64).collect();
+    let total: f64 = weights.iter().sum();
+    let path = dir.join("areas.csv");
+    let mut w = csv::Writer::from_path(&path).unwrap();
+    w.write_record(&head).unwrap();
+    for (i, rec) in rdr.records().enumerate() {
+        let mut rec: Vec<String> = rec.unwrap().iter().map(str::to_string).collect();
+        let mut at = ((i as f64 * 0.618_034).fract()) * total;
+        let k = weights
+            .iter()
+            .position(|w| {
+                at -= w;
+                at < 0.0
+            })
+            .unwrap_or(areas - 1);
+        rec[col] = names[k].clone();
+        w.write_record(&rec).unwrap();
+    }
+    w.flush().unwrap();
+    let mut t = sel_template();
+    // The residual group the template names stays a value.
+    t["group"]["values"] = toml::Value::Array(
+        names
+            .iter()
+            .chain(std::iter::once(&"Cross-borough".to_string()))
+            .map(|n| {
+                let mut v = toml::map::Map::new();
+                v.insert("name".into(), toml::Value::String(n.clone()));
+                toml::Value::Table(v)
+            })
+            .collect(),
+    );
+    let tpath = dir.join("areas.toml");
+    std::fs::write(&tpath, toml::to_string(&t).unwrap()).unwrap();
+    (path, tpath)
+}
+
+/// A report with more hidden figures than the audit's widest window can
+/// take (thousands: dozens of groups hidden whole) is searched differently:
+/// narrow windows, a group's size a partner only for another size, ties and
+/// then the whole frontier hidden at once, a clean-up, and a last resort.
+/// Forced into that mode on a report small enough to attack, no hidden
+/// figure may come out narrower than the rule allows.
+#[test]
+fn a_report_searched_as_large_leaks_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (input, template) = many_areas(dir.path(), 600, 24);
+    let run = |out: &str, extra: &[&str]| -> Value {
+        let out = dir.path().join(out);
+        bin()
+            .env("SURVEY_LENS_LARGE_FROM", "0")
+            .arg("report")
+            .arg(&input)
+            .arg("--config")
+            .arg(&template)
+            .arg("--out")
+            .arg(&out)
+            .args(["--quiet", "--format", "json"])
+            .args(extra)
+            .assert()
+            .success();
+        read_json(&out.join("summary.json"))
+    };
+    let published = run("p", &["--min-cell", "5"]);
+    let exact = run("e", &["--min-cell", "0"]);
+    let t0 = std::time::Instant::now();
+    let tv: toml::Value = toml::from_str(&std::fs::read_to_string(&template).unwrap()).unwrap();
+    let ranges = attack(&published, &tv, false);
+    let found = violations(&ranges, &truth_for(&exact, &published), &published);
+    println!(
+        "{} groups, {} hidden figures attacked in {:?}",
+        group_names(&published).len(),
+        ranges.len(),
+        t0.elapsed()
+    );
+    assert!(
+        ranges.len() > 200,
+        "the report must hide enough to attack ({})",
+        ranges.len()
+    );
+    assert_eq!(published["disclosure"]["unverified_figures"], 0);
+    assert!(
+        found.is_empty(),
+        "{} leaks:\n{}",
+        found.len(),
+        found.join("\n")
+    );
+}

@@ -293,6 +293,17 @@ const LAST_WINDOW: (usize, usize) = (400, 40);
 /// hidden whole) would spend minutes in them.
 const WIDE_UP_TO: usize = 5_000;
 
+/// Hidden figures above which a report is searched as large: `WIDE_UP_TO`,
+/// unless `SURVEY_LENS_LARGE_FROM` says otherwise. The variable lets the
+/// test suite attack the large report's search on a report small enough for
+/// its attacker (a real large report takes it most of an hour).
+fn large_from() -> usize {
+    std::env::var("SURVEY_LENS_LARGE_FROM")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(WIDE_UP_TO)
+}
+
 /// Systems of at least this many figures search up and down at once, on
 /// two cores: a linear programme over 150 figures takes about half a
 /// millisecond, against tens of microseconds to start a thread. (On a
@@ -354,7 +365,7 @@ impl Audit {
             solves: 0,
             paired: 0,
             moves_between: Moves::new(f),
-            large: f.figs.iter().filter(|g| g.hidden).count() > WIDE_UP_TO,
+            large: f.figs.iter().filter(|g| g.hidden).count() > large_from(),
             big: f.figs.iter().map(|g| g.value).max().unwrap_or(0) as i64 + 1,
             cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
             pair_from: TWO_CORES_FROM,
