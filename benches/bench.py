@@ -203,7 +203,7 @@ def write_results(rows):
     lines = [
         "# survey-lens benchmark",
         "",
-        f"Machine: {os.cpu_count()} cores ({cpu}). One run of `python3 benches/bench.py{' --big' if BIG else ''}`; every row below comes from it.",
+        f"Machine: {os.cpu_count()} cores ({cpu}). One run of `python3 benches/bench.py{' --big' if BIG else ''}{' --baseline BIN' if BASELINE else ''}`; every row below comes from it.",
         "`report` writes every format (md, json, csv, svg, png, html, xlsx) unless noted; times are medians of 5 runs",
         "(3 at 1M and 10M, where the page cache may not hold the whole file; 1 for the many-groups row), peers ran once. Peak memory is the maximum RSS.",
         "",
@@ -265,7 +265,11 @@ def write_results(rows):
         checks.append((f"{MANY} groups, all formats at most 3 s", many["all"] <= 3, f"{many['all']:.2f} s"))
     for what, ok, shown in checks:
         lines.append(f"- {what}: {shown}, {'met' if ok else '**not met**'}")
-    lines += ["", "Regenerate with `python3 benches/bench.py` (add `--big` for 10M; inputs are cached in `benches/data/`)."]
+    lines += [
+        "",
+        "Regenerate with `python3 benches/bench.py` (add `--big` for 10M, and `--baseline BIN` to time the build that set",
+        "the .xlsx target, commit 241ab04, in the same run; inputs are cached in `benches/data/`).",
+    ]
     (ROOT / "benches" / "results.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 
