@@ -394,3 +394,66 @@ fn heatmap_cells_are_coloured_by_their_verdict() {
         .count();
     assert_eq!(symbols, flagged);
 }
+
+/// Stacked bars tell options apart only by colour, and the palette has
+/// eight: a one-answer question with more options is drawn as a grid of
+/// shares with every option named, and says its shares add up to 100%;
+/// one with eight keeps its stacked bars.
+#[test]
+fn a_single_choice_question_with_more_options_than_colours_is_a_grid() {
+    let dir = tempfile::tempdir().unwrap();
+    let options: Vec<String> = (b'A'..=b'L')
+        .map(|c| format!("Team {}", c as char))
+        .collect();
+    let mut toml = String::from(
+        "title = \"Teams\"\n[group]\nquestion = \"area\"\nlabel = \"Area\"\nvalues = [{ name = \"North\" }, { name = \"South\" }]\n\
+         [[sections]]\nid = \"s\"\ntitle = \"Results\"\n\
+         [[questions]]\nid = \"area\"\ntext = \"Area\"\nkind = \"single\"\n",
+    );
+    let _ = write!(
+        toml,
+        "[[questions]]\nid = \"team\"\ntext = \"Team\"\nkind = \"single\"\nsection = \"s\"\noptions = {options:?}\n\
+         [[questions]]\nid = \"eight\"\ntext = \"Eight\"\nkind = \"single\"\nsection = \"s\"\noptions = {:?}\n",
+        &options[..8]
+    );
+    let mut csv = String::from("ID,Area,Team,Eight\n");
+    for id in 0..120 {
+        let area = if id % 2 == 0 { "North" } else { "South" };
+        let _ = writeln!(csv, "{id},{area},{},{}", options[id % 12], options[id % 8]);
+    }
+    let (t, c) = (dir.path().join("t.toml"), dir.path().join("c.csv"));
+    std::fs::write(&t, toml).unwrap();
+    std::fs::write(&c, csv).unwrap();
+    let out = dir.path().join("r");
+    report(
+        &[&c],
+        &out,
+        &[
+            "--quiet",
+            "--format",
+            "svg,json",
+            "--config",
+            t.to_str().unwrap(),
+        ],
+    );
+    let svg = |id: &str| std::fs::read_to_string(out.join(format!("charts/{id}.svg"))).unwrap();
+    let grid: Vec<String> = texts(&svg("q-team")).into_iter().map(|x| x.4).collect();
+    for o in &options {
+        assert!(
+            grid.iter().any(|t| t == o),
+            "\"{o}\" is named in the grid: {grid:?}"
+        );
+    }
+    let said = grid.join(" ");
+    assert!(said.contains("add up to 100%"), "{said}");
+    assert!(!said.contains("more than one"), "{said}");
+    let stacked = texts(&svg("q-eight"))
+        .into_iter()
+        .map(|x| x.4)
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        !stacked.contains("grey track"),
+        "eight options keep stacked bars: {stacked}"
+    );
+}

@@ -7,7 +7,7 @@ use plotters::style::text_anchor::HPos;
 
 use super::paint::*;
 use crate::render::{CONFIDENTIAL, NOT_APPLICABLE, flag, pct};
-use crate::summary::{ALL, Polarity, QuestionSummary, Summary, Verdict};
+use crate::summary::{ALL, Kind, Polarity, QuestionSummary, Summary, Verdict};
 use crate::text::lower_first;
 
 const RIGHT: i32 = WIDTH as i32 - MARGIN;
@@ -477,11 +477,16 @@ pub fn multi_bars<DB: DrawingBackend>(
     title: &str,
 ) -> Result<i32> {
     let group = lower_first(&s.group_label);
+    let adds_up = if q.kind == Kind::Multi {
+        "People could choose more than one, so shares add up to more than 100%."
+    } else {
+        "People chose one answer each, so a group's shares add up to 100%."
+    };
     let mut y = header(
         p,
         title,
         &format!(
-            "Each cell is the share of people in the {group} who chose the option, with a bar that would fill its grey track at 100%. People could choose more than one, so shares add up to more than 100%. Hatched {CONFIDENTIAL}: hidden so that nobody can be identified."
+            "Each cell is the share of people in the {group} who chose the option, with a bar that would fill its grey track at 100%. {adds_up} Hatched {CONFIDENTIAL}: hidden so that nobody can be identified."
         ),
     )?;
     let groups: Vec<&str> = s.groups_and_all().collect();

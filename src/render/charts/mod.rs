@@ -40,7 +40,10 @@ pub enum ChartKind {
     Stacked(usize),
     /// Diverging bars of a Likert question.
     Diverging(usize),
-    /// Small multiples of a multi-select question.
+    /// A grid of shares, group by option: a multi-select question, or a
+    /// single-choice one with more options than the palette has colours
+    /// (stacked bars would repeat a colour, and the legend could not say
+    /// which segment is which).
     Multi(usize),
 }
 
@@ -81,6 +84,7 @@ pub fn plan(s: &Summary) -> Vec<Chart> {
     }
     for (i, q) in s.questions.iter().enumerate() {
         let kind = match q.kind {
+            Kind::Single if q.options.len() > paint::CATEGORICAL.len() => ChartKind::Multi(i),
             Kind::Single => ChartKind::Stacked(i),
             Kind::Likert => ChartKind::Diverging(i),
             Kind::Multi => ChartKind::Multi(i),
