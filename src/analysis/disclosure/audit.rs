@@ -122,6 +122,9 @@ fn pinned_by_a_sum(f: &Figures, x: usize) -> bool {
     })
 }
 
+/// A figure's rise and fall in [`System::relaxation`].
+type Moves2 = (Option<microlp::Variable>, Option<microlp::Variable>);
+
 /// `Σ coef · x (op) rhs` over a system's variables.
 type Row = (Vec<(usize, i64)>, Op, i64);
 
@@ -223,6 +226,56 @@ impl System {
         (p, vars)
     }
 
+    /// The linear relaxation, written as moves away from the truth: each
+    /// figure is its true value plus a rise and less a fall, both at least
+    /// 0. With every move at 0 the truth satisfies every relation, so the
+    /// simplex starts from a feasible point (only the figure pushed starts
+    /// at a bound) instead of searching for one: that search was half the
+    /// time of every programme. Returns the problem and, per figure, its
+    /// rise and fall (none where a bound leaves no room that way).
+    fn relaxation(&self, k: usize, direction: OptimizationDirection) -> (Problem, Vec<Moves2>) {
+        let mut p = Problem::new(direction);
+        let moves: Vec<Moves2> = (0..self.vars.len())
+            .map(|j| {
+                let t = self.truth[j];
+                let (lo, hi) = (
+                    self.lower[j].clamp(0, i32::MAX as i64),
+                    self.upper[j].clamp(0, i32::MAX as i64),
+                );
+                let obj = if j == k { 1.0 } else { 0.0 };
+                let up = (hi > t).then(|| p.add_var(obj, (0.0, (hi - t) as f64)));
+                let down = (lo < t).then(|| p.add_var(-obj, (0.0, (t - lo) as f64)));
+                (up, down)
+            })
+            .collect();
+        for (terms, op, rhs) in &self.rows {
+            let mut e = LinearExpr::empty();
+            let mut at_truth = 0i64;
+            for &(j, c) in terms {
+                at_truth += c * self.truth[j];
+                if let Some(u) = moves[j].0 {
+                    e.add(u, c as f64);
+                }
+                if let Some(d) = moves[j].1 {
+                    e.add(d, -(c as f64));
+                }
+            }
+            let cmp = match op {
+                Op::Eq => ComparisonOp::Eq,
+                Op::Le => ComparisonOp::Le,
+            };
+            p.add_constraint(e, cmp, (*rhs - at_truth) as f64);
+        }
+        (p, moves)
+    }
+
+    /// Figure `j`'s value in a solution of [`System::relaxation`].
+    fn relaxed_value(&self, sol: &microlp::Solution, moves: &[Moves2], j: usize) -> f64 {
+        let (up, down) = moves[j];
+        self.truth[j] as f64 + up.map_or(0.0, |u| sol.var_value(u))
+            - down.map_or(0.0, |d| sol.var_value(d))
+    }
+
     /// An assignment that takes variable `k` to `goal` or beyond in
     /// `direction` (as far as the solver gets), or None.
     ///
@@ -235,13 +288,15 @@ impl System {
             OptimizationDirection::Maximize => v >= goal as f64 - 1e-6,
             OptimizationDirection::Minimize => v <= goal as f64 + 1e-6,
         };
-        let (lp, vars) = self.problem(k, direction, false);
+        let (lp, moves) = self.relaxation(k, direction);
         let relaxed = lp.solve().ok()?;
         let sol = relaxed.solution()?;
-        if !reaches(sol.var_value(vars[k])) {
+        if !reaches(self.relaxed_value(sol, &moves, k)) {
             return None;
         }
-        let values: Vec<f64> = vars.iter().map(|&v| sol.var_value(v)).collect();
+        let values: Vec<f64> = (0..self.vars.len())
+            .map(|j| self.relaxed_value(sol, &moves, j))
+            .collect();
         if values.iter().all(|v| (v - v.round()).abs() < 1e-7) {
             let x: Vec<i64> = values.iter().map(|v| v.round() as i64).collect();
             if self.feasible(&x) {
@@ -749,10 +804,10 @@ impl Audit {
         let k = sys.vars.binary_search(&x).expect("x is in its component");
         let mut bound = |direction| {
             self.solves += 1;
-            let (lp, vars) = sys.problem(k, direction, false);
+            let (lp, moves) = sys.relaxation(k, direction);
             lp.solve()
                 .ok()
-                .and_then(|o| o.solution().map(|s| s.var_value(vars[k])))
+                .and_then(|o| o.solution().map(|s| sys.relaxed_value(s, &moves, k)))
         };
         let hi = bound(OptimizationDirection::Maximize)
             .map_or(self.hi[x], |v| (v + 1e-6).floor() as i64);
