@@ -123,7 +123,7 @@ fn pinned_by_a_sum(f: &Figures, x: usize) -> bool {
 }
 
 /// A figure's rise and fall in [`System::relaxation`].
-type Moves2 = (Option<microlp::Variable>, Option<microlp::Variable>);
+type RiseFall = (Option<microlp::Variable>, Option<microlp::Variable>);
 
 /// `Σ coef · x (op) rhs` over a system's variables.
 type Row = (Vec<(usize, i64)>, Op, i64);
@@ -231,20 +231,34 @@ impl System {
     /// 0. With every move at 0 the truth satisfies every relation, so the
     /// simplex starts from a feasible point (only the figure pushed starts
     /// at a bound) instead of searching for one: that search was half the
-    /// time of every programme. Returns the problem and, per figure, its
-    /// rise and fall (none where a bound leaves no room that way).
-    fn relaxation(&self, k: usize, direction: OptimizationDirection) -> (Problem, Vec<Moves2>) {
+    /// time of every programme. The figure pushed moves at most `reach`
+    /// either way: a hidden figure passes when its range is `reach` wide,
+    /// which never needs more than `reach` on one side of the truth, and a
+    /// start far out at a loose bound (one more than the largest figure)
+    /// cost the search for a feasible point another eighth of the run.
+    /// Returns the problem and, per figure, its rise and fall (none where a
+    /// bound leaves no room that way).
+    fn relaxation(
+        &self,
+        k: usize,
+        direction: OptimizationDirection,
+        reach: i64,
+    ) -> (Problem, Vec<RiseFall>) {
         let mut p = Problem::new(direction);
-        let moves: Vec<Moves2> = (0..self.vars.len())
+        let moves: Vec<RiseFall> = (0..self.vars.len())
             .map(|j| {
                 let t = self.truth[j];
                 let (lo, hi) = (
                     self.lower[j].clamp(0, i32::MAX as i64),
                     self.upper[j].clamp(0, i32::MAX as i64),
                 );
-                let obj = if j == k { 1.0 } else { 0.0 };
-                let up = (hi > t).then(|| p.add_var(obj, (0.0, (hi - t) as f64)));
-                let down = (lo < t).then(|| p.add_var(-obj, (0.0, (t - lo) as f64)));
+                let (obj, reach) = if j == k {
+                    (1.0, reach.max(1))
+                } else {
+                    (0.0, i64::MAX)
+                };
+                let up = (hi > t).then(|| p.add_var(obj, (0.0, (hi - t).min(reach) as f64)));
+                let down = (lo < t).then(|| p.add_var(-obj, (0.0, (t - lo).min(reach) as f64)));
                 (up, down)
             })
             .collect();
@@ -270,7 +284,7 @@ impl System {
     }
 
     /// Figure `j`'s value in a solution of [`System::relaxation`].
-    fn relaxed_value(&self, sol: &microlp::Solution, moves: &[Moves2], j: usize) -> f64 {
+    fn relaxed_value(&self, sol: &microlp::Solution, moves: &[RiseFall], j: usize) -> f64 {
         let (up, down) = moves[j];
         self.truth[j] as f64 + up.map_or(0.0, |u| sol.var_value(u))
             - down.map_or(0.0, |d| sol.var_value(d))
@@ -283,12 +297,18 @@ impl System {
     /// goal, no whole-number assignment can, and the (much slower) branch
     /// and bound is skipped; when its answer is already whole, that is the
     /// assignment. Either way the result is checked exactly before use.
-    fn push(&self, k: usize, direction: OptimizationDirection, goal: i64) -> Option<Vec<i64>> {
+    fn push(
+        &self,
+        k: usize,
+        direction: OptimizationDirection,
+        goal: i64,
+        reach: i64,
+    ) -> Option<Vec<i64>> {
         let reaches = |v: f64| match direction {
             OptimizationDirection::Maximize => v >= goal as f64 - 1e-6,
             OptimizationDirection::Minimize => v <= goal as f64 + 1e-6,
         };
-        let (lp, moves) = self.relaxation(k, direction);
+        let (lp, moves) = self.relaxation(k, direction, reach);
         let relaxed = lp.solve().ok()?;
         let sol = relaxed.solution()?;
         if !reaches(self.relaxed_value(sol, &moves, k)) {
@@ -615,18 +635,20 @@ impl Audit {
         // cores; the results are used as if found one after the other.
         let up_goal = self.hi[x] + 1;
         let down_goal = self.lo[x] - 1;
+        let reach = need as i64;
         let mut down_found = None;
         let up_found = if sys.vars.len() >= self.pair_from && self.cores > 1 {
             let (up, down) = std::thread::scope(|scope| {
-                let down = scope.spawn(|| sys.push(k, OptimizationDirection::Minimize, down_goal));
-                let up = sys.push(k, OptimizationDirection::Maximize, up_goal);
+                let down =
+                    scope.spawn(|| sys.push(k, OptimizationDirection::Minimize, down_goal, reach));
+                let up = sys.push(k, OptimizationDirection::Maximize, up_goal, reach);
                 (up, down.join())
             });
             down_found = Some(down.unwrap_or(None));
             self.paired += 1;
             up
         } else {
-            sys.push(k, OptimizationDirection::Maximize, up_goal)
+            sys.push(k, OptimizationDirection::Maximize, up_goal, reach)
         };
         self.solves += 1;
         if let Some(sol) = up_found {
@@ -635,7 +657,7 @@ impl Audit {
         if self.width(x) < need {
             self.solves += 1;
             let found = down_found
-                .unwrap_or_else(|| sys.push(k, OptimizationDirection::Minimize, down_goal));
+                .unwrap_or_else(|| sys.push(k, OptimizationDirection::Minimize, down_goal, reach));
             if let Some(sol) = found {
                 self.keep(&sys, &sol);
             }
@@ -787,7 +809,7 @@ impl Audit {
     /// An estimate of the range `x` would have if `extra` were hidden too,
     /// from the linear relaxation near `x` (a trial for choosing a partner:
     /// it only guides the choice; `check` certifies it afterwards).
-    pub fn trial(&mut self, f: &mut Figures, x: usize, extra: &[usize]) -> u64 {
+    pub fn trial(&mut self, f: &mut Figures, x: usize, extra: &[usize], need: u64) -> u64 {
         for &e in extra {
             f.figs[e].hidden = true;
         }
@@ -804,7 +826,7 @@ impl Audit {
         let k = sys.vars.binary_search(&x).expect("x is in its component");
         let mut bound = |direction| {
             self.solves += 1;
-            let (lp, moves) = sys.relaxation(k, direction);
+            let (lp, moves) = sys.relaxation(k, direction, need as i64);
             lp.solve()
                 .ok()
                 .and_then(|o| o.solution().map(|s| sys.relaxed_value(s, &moves, k)))

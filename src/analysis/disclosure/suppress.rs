@@ -131,7 +131,7 @@ fn protect_with(f: &mut Figures, min_cell: u32, mut audit: Audit) -> (Cost, Audi
             let mut helps: Option<usize> = None;
             let mut chosen: Option<usize> = None;
             for (k, set) in sets.iter().enumerate().take(TRIALS) {
-                let w = audit.trial(f, x.figure, set);
+                let w = audit.trial(f, x.figure, set, x.required);
                 if w >= x.required {
                     chosen = Some(k);
                     break;
@@ -147,7 +147,7 @@ fn protect_with(f: &mut Figures, min_cell: u32, mut audit: Audit) -> (Cost, Audi
             if pick.is_some_and(|k| in_all(&sets[k])) {
                 // Only an overall figure was to hand: look further afield
                 // for a detail figure that helps before giving one up.
-                let (far, k) = afield(f, &mut audit, x.figure, room, now, |c| {
+                let (far, k) = afield(f, &mut audit, x.figure, (room, now, x.required), |c| {
                     c.column != last && (sizes || c.role != Role::Responses)
                 });
                 if k.is_some() {
@@ -158,7 +158,7 @@ fn protect_with(f: &mut Figures, min_cell: u32, mut audit: Audit) -> (Cost, Audi
             if pick.is_none() {
                 // Nothing beside it can be hidden: widen to every shown
                 // figure tied to its component, cheapest first.
-                let (far, k) = afield(f, &mut audit, x.figure, room, now, |c| {
+                let (far, k) = afield(f, &mut audit, x.figure, (room, now, x.required), |c| {
                     sizes || c.role != Role::Responses
                 });
                 pick = k.or((!far.is_empty()).then_some(0));
@@ -237,8 +237,7 @@ fn afield(
     f: &mut Figures,
     audit: &mut Audit,
     x: usize,
-    room: u64,
-    now: u64,
+    (room, now, need): (u64, u64, u64),
     keep: impl Fn(&super::figures::Figure) -> bool,
 ) -> (Vec<Vec<usize>>, Option<usize>) {
     let sets: Vec<Vec<usize>> = frontier(f, x, room)
@@ -249,7 +248,7 @@ fn afield(
     let first = sets
         .iter()
         .take(TRIALS)
-        .position(|set| audit.trial(f, x, set) > now);
+        .position(|set| audit.trial(f, x, set, need) > now);
     (sets, first)
 }
 
