@@ -191,25 +191,30 @@ impl System {
             })
     }
 
-    fn problem(
+    /// The whole-number programme, for when the relaxation's answer is
+    /// fractional: the figure pushed kept within `reach` of its truth, as in
+    /// [`System::relaxation`].
+    fn integer_problem(
         &self,
         k: usize,
         direction: OptimizationDirection,
-        integer: bool,
+        reach: i64,
     ) -> (Problem, Vec<microlp::Variable>) {
         let mut p = Problem::new(direction);
         let vars: Vec<_> = (0..self.vars.len())
             .map(|j| {
-                let obj = if j == k { 1.0 } else { 0.0 };
-                let (lo, hi) = (
+                let (mut lo, mut hi) = (
                     self.lower[j].clamp(0, i32::MAX as i64),
                     self.upper[j].clamp(0, i32::MAX as i64),
                 );
-                if integer {
-                    p.add_integer_var(obj, (lo as i32, hi as i32))
+                let obj = if j == k {
+                    let t = self.truth[j];
+                    (lo, hi) = (lo.max(t - reach.max(1)), hi.min(t + reach.max(1)));
+                    1.0
                 } else {
-                    p.add_var(obj, (lo as f64, hi as f64))
-                }
+                    0.0
+                };
+                p.add_integer_var(obj, (lo as i32, hi as i32))
             })
             .collect();
         for (terms, op, rhs) in &self.rows {
@@ -323,7 +328,7 @@ impl System {
                 return Some(x);
             }
         }
-        let (p, vars) = self.problem(k, direction, true);
+        let (p, vars) = self.integer_problem(k, direction, reach);
         let mut options = SolveOptions::default();
         options.node_limit = Some(200);
         options.warm_start = Some(
