@@ -167,7 +167,7 @@ def main():
     for label, n, f, t in make_inputs(template):
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "r"
-            runs = 1 if "groups" in label else 5 if n <= 100_000 else 3
+            runs = 1 if "groups" in label else 5 if n <= 1_000_000 else 3
             cfg = ["--config", t]
             # The floor first: it also brings the file into the page cache, so
             # that no row (the 10M one runs once) times a read from disk.
@@ -205,7 +205,7 @@ def write_results(rows):
         "",
         f"Machine: {os.cpu_count()} cores ({cpu}). One run of `python3 benches/bench.py{' --big' if BIG else ''}{' --baseline BIN' if BASELINE else ''}`; every row below comes from it.",
         "`report` writes every format (md, json, csv, svg, png, html, xlsx) unless noted; times are medians of 5 runs",
-        "(3 at 1M and 10M, where the page cache may not hold the whole file; 1 for the many-groups row), peers ran once. Peak memory is the maximum RSS.",
+        "(3 at 10M, where the page cache may not hold the whole file; 1 for the many-groups row), peers ran once. Peak memory is the maximum RSS.",
         "",
         "- **floor**: a plain single-threaded parse of the same file with the `csv` crate, counting records and nothing",
         "  else (`benches/floor.rs`). No report can be faster than splitting the rows once.",
