@@ -338,11 +338,6 @@ impl QuestionSummary {
 }
 
 impl IndicatorSummary {
-    /// The short label where there is one, else the label.
-    pub fn short_label(&self) -> &str {
-        self.short.as_deref().unwrap_or(&self.label)
-    }
-
     pub fn cell(&self, group: &str) -> Option<&IndicatorCell> {
         self.cells.iter().find(|c| c.group == group)
     }

@@ -443,7 +443,9 @@ fn headline(s: &Summary) -> Section {
     let mut header = vec![text(&s.group_label)];
     // Short labels keep ten columns within an A4 page; the paragraph under
     // the table gives each in full.
-    header.extend(s.indicators.iter().map(|i| text(i.short_label())));
+    let heads = super::headings(s);
+    let distinct = super::distinct_labels(s);
+    header.extend(heads.iter().map(text));
     let rows = s
         .groups_and_all()
         .map(|g| {
@@ -464,17 +466,16 @@ fn headline(s: &Summary) -> Section {
     let polarity: Vec<String> = s
         .indicators
         .iter()
-        .map(|i| match &i.short {
-            Some(short) => format!(
-                "{short}: {} ({} is better)",
-                lower_first(&i.label),
-                higher_or_lower(i.higher_is)
-            ),
-            None => format!(
-                "{} ({} is better)",
-                lower_first(&i.label),
-                higher_or_lower(i.higher_is)
-            ),
+        .zip(heads.iter().zip(&distinct.labels))
+        .map(|(i, (head, own))| {
+            let better = higher_or_lower(i.higher_is);
+            if *head == i.label || (distinct.shared.is_some() && head == own) {
+                // The label itself, or its own part when the shared wording
+                // is given once below.
+                format!("{} ({better} is better)", lower_first(head))
+            } else {
+                format!("{head}: {} ({better} is better)", lower_first(&i.label))
+            }
         })
         .collect();
     let mut blocks = vec![
@@ -490,6 +491,13 @@ fn headline(s: &Summary) -> Section {
         }),
         Block::Para(text(format!("For each measure: {}.", polarity.join("; ")))),
     ];
+    if let Some((start, end)) = &distinct.shared {
+        blocks.push(Block::Para(text(format!(
+            "The measures share their wording, \"{}…{}\"; each heading is the part in place of the dots.",
+            start.trim_end(),
+            end.trim_start()
+        ))));
+    }
     if suppressing(s) {
         blocks.push(Block::Para(suppression_key(s)));
     }

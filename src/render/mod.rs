@@ -126,6 +126,124 @@ pub fn describe_input(i: &InputInfo) -> String {
     out
 }
 
+/// Shared text shorter than this is left in a label: "Feel " in "Feel
+/// isolated" and "Feel supported" is part of what each says.
+const SHARED_AT_LEAST: usize = 12;
+
+/// The indicators' labels told apart: see [`distinct_labels`].
+pub struct Distinct {
+    /// Each label without the wording they all share.
+    pub labels: Vec<String>,
+    /// The shared wording cut from the start and the end of every label,
+    /// when any was.
+    pub shared: Option<(String, String)>,
+}
+
+/// Each indicator's label without the long text every label shares at its
+/// start and end, so that labels written from one matrix question ("28 -
+/// Regarding the use of C++ package managers, to what extent ...? [I could
+/// give up my preferred IDE ...]: Agree or Strongly agree") still tell the
+/// columns of a chart apart when wrapped to a few lines. A cut falls at a
+/// word (or inside the item's brackets), and a label with nothing left is
+/// kept whole. With one indicator, or labels that share little, every label
+/// is unchanged.
+pub fn distinct_labels(s: &Summary) -> Distinct {
+    let labels: Vec<&str> = s.indicators.iter().map(|i| i.label.as_str()).collect();
+    distinct(&labels)
+}
+
+fn distinct(labels: &[&str]) -> Distinct {
+    let whole = |labels: &[&str]| Distinct {
+        labels: labels.iter().map(|l| l.to_string()).collect(),
+        shared: None,
+    };
+    let Some((first, rest)) = labels.split_first() else {
+        return whole(labels);
+    };
+    if rest.is_empty() {
+        return whole(labels);
+    }
+    // Byte lengths of the shared start and end, on character boundaries.
+    let shared = |a: &mut dyn Iterator<Item = (usize, char)>, others: &[Vec<char>]| -> usize {
+        let mut n = 0;
+        for (k, (at, c)) in a.enumerate() {
+            if others.iter().any(|o| o.get(k) != Some(&c)) {
+                break;
+            }
+            n = at + c.len_utf8();
+        }
+        n
+    };
+    let fwd: Vec<Vec<char>> = rest.iter().map(|l| l.chars().collect()).collect();
+    let rev: Vec<Vec<char>> = rest.iter().map(|l| l.chars().rev().collect()).collect();
+    let head = shared(&mut first.char_indices(), &fwd);
+    let tail = shared(
+        &mut first.chars().rev().scan(0, |n, c| {
+            let at = *n;
+            *n += c.len_utf8();
+            Some((at, c))
+        }),
+        &rev,
+    );
+    // A label that is all shared wording (one label the start of another)
+    // leaves nothing to tell it by: all stay whole.
+    if labels.iter().any(|l| l.len() == head || l.len() == tail) {
+        return whole(labels);
+    }
+    let head = &first[..head];
+    let cut_head = if head.len() < SHARED_AT_LEAST {
+        0
+    } else if let Some(i) = head.rfind('[') {
+        i + 1
+    } else {
+        head.rfind(char::is_whitespace).map_or(0, |i| i + 1)
+    };
+    let tail = &first[first.len() - tail..];
+    let cut_tail = if tail.len() < SHARED_AT_LEAST {
+        0
+    } else if let Some(i) = tail.find(']') {
+        tail.len() - i
+    } else {
+        tail.find(char::is_whitespace).map_or(0, |i| tail.len() - i)
+    };
+    let mids: Vec<Option<&str>> = labels
+        .iter()
+        .map(|l| {
+            let end = l.len() - cut_tail;
+            let mid = if cut_head < end {
+                &l[cut_head..end]
+            } else {
+                ""
+            };
+            let mid = mid.trim_matches(|c: char| c.is_whitespace() || ":;,-–".contains(c));
+            (!mid.is_empty()).then_some(mid)
+        })
+        .collect();
+    // A label with nothing of its own left (it is the shared wording) keeps
+    // every label whole.
+    if cut_head + cut_tail == 0 || mids.iter().any(Option::is_none) {
+        return whole(labels);
+    }
+    Distinct {
+        labels: mids.into_iter().flatten().map(str::to_string).collect(),
+        shared: Some((
+            first[..cut_head].to_string(),
+            first[first.len() - cut_tail..].to_string(),
+        )),
+    }
+}
+
+/// Column headings for the indicators where room is short (the heatmap
+/// and the headline table): the template's `short` label, else the
+/// label as [`distinct_labels`] gives it.
+pub fn headings(s: &Summary) -> Vec<String> {
+    s.indicators
+        .iter()
+        .zip(distinct_labels(s).labels)
+        .map(|(i, d)| i.short.clone().unwrap_or(d))
+        .collect()
+}
+
 /// Whether small numbers were suppressed in this summary.
 pub fn suppressing(s: &Summary) -> bool {
     s.min_cell > 1
@@ -134,6 +252,48 @@ pub fn suppressing(s: &Summary) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Labels written from one matrix question differ only inside their
+    /// brackets: that part is what tells them apart, and the shared wording
+    /// is kept to be said once. Labels that share little stay whole.
+    #[test]
+    fn labels_are_told_apart_by_what_they_do_not_share() {
+        let q = "28 - Regarding the use of C++ package managers, to what extent do you agree?";
+        let matrix: Vec<String> = ["I could give up my IDE", "I could give up my build system"]
+            .iter()
+            .map(|item| format!("{q} [{item}]: Agree or Strongly agree"))
+            .collect();
+        let m: Vec<&str> = matrix.iter().map(String::as_str).collect();
+        let d = distinct(&m);
+        assert_eq!(
+            d.labels,
+            ["I could give up my IDE", "I could give up my build system"]
+        );
+        assert_eq!(
+            d.shared,
+            Some((format!("{q} ["), "]: Agree or Strongly agree".to_string()))
+        );
+        // A long shared start without brackets is cut at a word.
+        let d = distinct(&[
+            "Share of staff who say that they feel isolated",
+            "Share of staff who say that they feel supported",
+        ]);
+        assert_eq!(d.labels, ["isolated", "supported"]);
+        // Little shared, one label, or a label that is all shared wording:
+        // unchanged.
+        let few = ["Feel isolated", "Feel supported"];
+        assert_eq!(distinct(&few).labels, few);
+        assert!(distinct(&few).shared.is_none());
+        assert_eq!(distinct(&[m[0]]).labels, [m[0]]);
+        let prefix = [q, m[0]];
+        assert_eq!(distinct(&prefix).labels, prefix);
+        // Characters of more than one byte on either side of a cut.
+        let d = distinct(&[
+            "Gwasanaethau ar gyfer pobl ifanc – cymorth ‘iechyd’ ✓",
+            "Gwasanaethau ar gyfer pobl ifanc – cyngor ‘iechyd’ ✓",
+        ]);
+        assert_eq!(d.labels, ["cymorth", "cyngor"]);
+    }
 
     #[test]
     fn percentages_round_half_away_from_zero() {

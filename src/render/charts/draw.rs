@@ -6,7 +6,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::HPos;
 
 use super::paint::*;
-use crate::render::{CONFIDENTIAL, NOT_APPLICABLE, flag, pct};
+use crate::render::{CONFIDENTIAL, NOT_APPLICABLE, distinct_labels, flag, headings, pct};
 use crate::summary::{ALL, Kind, Polarity, QuestionSummary, Summary, Verdict};
 use crate::text::lower_first;
 
@@ -637,7 +637,8 @@ pub fn indicators<DB: DrawingBackend>(p: &Painter<DB>, s: &Summary, title: &str)
     let gap = 16;
     let x_start = MARGIN + SMALL_LABEL_COL;
     let pw = (RIGHT - x_start - gap * (cols as i32 - 1)) / cols as i32;
-    let heading_of = |i: usize| wrap(&s.indicators[i].label, pw, TYPE_LABEL, 4);
+    let labels = distinct_labels(s).labels;
+    let heading_of = |i: usize| wrap(&labels[i], pw, TYPE_LABEL, 4);
     let mut y = y;
     for chunk in (0..s.indicators.len()).collect::<Vec<_>>().chunks(cols) {
         let head_lines = chunk
@@ -766,10 +767,9 @@ pub fn heatmap<DB: DrawingBackend>(p: &Painter<DB>, s: &Summary, title: &str) ->
     let cw = (RIGHT - x0) / n;
     // Column headings (the indicators' short labels), wrapped to the column,
     // with an arrow for which way is better.
-    let heads: Vec<Vec<String>> = s
-        .indicators
+    let heads: Vec<Vec<String>> = headings(s)
         .iter()
-        .map(|i| wrap(i.short_label(), cw - 6, TYPE_LABEL, 4))
+        .map(|h| wrap(h, cw - 6, TYPE_LABEL, 4))
         .collect();
     let head_h = heads.iter().map(Vec::len).max().unwrap_or(1) as i32 * 19 + 22;
     for (i, (ind, lines)) in s.indicators.iter().zip(&heads).enumerate() {
