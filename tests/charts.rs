@@ -457,3 +457,93 @@ fn a_single_choice_question_with_more_options_than_colours_is_a_grid() {
         "eight options keep stacked bars: {stacked}"
     );
 }
+
+/// Indicators written from one matrix question share all but the item in
+/// brackets: the heatmap's columns, the indicators chart and the brief are
+/// headed by the item, and the shared wording is given once in the report.
+#[test]
+fn indicators_from_one_matrix_question_are_headed_by_their_items() {
+    let dir = tempfile::tempdir().unwrap();
+    let stem =
+        "Thinking about the support you get at work, how far do you agree with each statement?";
+    let items = [
+        "My manager listens",
+        "My team helps",
+        "I know where to get training",
+    ];
+    let agree = ["Disagree", "Neutral", "Agree"];
+    let mut toml = String::from(
+        "title = \"Matrix\"\n[group]\nquestion = \"area\"\nlabel = \"Area\"\nvalues = [{ name = \"North\" }, { name = \"South\" }]\n\
+         [[sections]]\nid = \"s\"\ntitle = \"Results\"\n\
+         [[questions]]\nid = \"area\"\ntext = \"Area\"\nkind = \"single\"\n",
+    );
+    let mut head = String::from("ID,Area");
+    for (k, item) in items.iter().enumerate() {
+        let text = format!("{stem} [{item}]");
+        let _ = write!(
+            toml,
+            "[[questions]]\nid = \"q{k}\"\ntext = \"{text}\"\nkind = \"likert\"\nsection = \"s\"\noptions = {agree:?}\n\
+             [[indicators]]\nid = \"i{k}\"\nlabel = \"{text}: Agree\"\nsection = \"s\"\nquestion = \"q{k}\"\ncounts = [\"Agree\"]\nhigher_is = \"better\"\n"
+        );
+        let _ = write!(head, ",\"{text}\"");
+    }
+    let mut csv = head + "\n";
+    for id in 0..90 {
+        let area = if id % 2 == 0 { "North" } else { "South" };
+        let _ = writeln!(
+            csv,
+            "{id},{area},{},{},{}",
+            agree[id % 3],
+            agree[id / 3 % 3],
+            agree[id / 9 % 3]
+        );
+    }
+    let (t, c) = (dir.path().join("t.toml"), dir.path().join("c.csv"));
+    std::fs::write(&t, toml).unwrap();
+    std::fs::write(&c, csv).unwrap();
+    let out = dir.path().join("r");
+    report(
+        &[&c],
+        &out,
+        &[
+            "--quiet",
+            "--format",
+            "svg,md,json",
+            "--config",
+            t.to_str().unwrap(),
+        ],
+    );
+    for chart in ["heatmap", "indicators"] {
+        let svg = std::fs::read_to_string(out.join(format!("charts/{chart}.svg"))).unwrap();
+        let said = texts(&svg)
+            .into_iter()
+            .map(|x| x.4)
+            .collect::<Vec<_>>()
+            .join(" ");
+        for item in items {
+            // Wrapped over lines, so its first words.
+            let start: String = item.split(' ').take(2).collect::<Vec<_>>().join(" ");
+            assert!(
+                said.contains(&start),
+                "{chart}: \"{start}\" heads a column: {said}"
+            );
+        }
+        assert!(
+            !said.contains("Thinking about"),
+            "{chart}: the shared wording is not repeated: {said}"
+        );
+    }
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    for item in items {
+        assert!(
+            md.contains(&format!("- **{item}:**")),
+            "the brief names \"{item}\":\n{md}"
+        );
+    }
+    assert_eq!(
+        md.matches("Each measure is \"Thinking about").count(),
+        1,
+        "{md}"
+    );
+    assert!(md.contains("The measures share their wording"), "{md}");
+}

@@ -39,6 +39,15 @@ pub fn blocks(s: &Summary) -> Vec<Block> {
     } else {
         &s.findings
     };
+    // Labels from one matrix question are told apart by their own part,
+    // and the wording they share is said once per finding.
+    let distinct = super::distinct_labels(s);
+    let label_of = |ind: &IndicatorSummary| -> String {
+        s.indicators
+            .iter()
+            .position(|i| i.id == ind.id)
+            .map_or_else(|| ind.label.clone(), |k| distinct.labels[k].clone())
+    };
     let mut out = Vec::new();
     for f in findings {
         out.push(Block::Heading(f.title.clone()));
@@ -52,8 +61,19 @@ pub fn blocks(s: &Summary) -> Vec<Block> {
             .iter()
             .filter_map(|id| s.questions.iter().find(|q| &q.id == id))
             .collect();
-        out.push(Block::Para(lead(s, &inds, &qs)));
-        let mut items: Vec<Runs> = inds.iter().map(|i| indicator_line(s, i)).collect();
+        let mut lead = lead(s, &inds, &qs);
+        if let (Some((start, end)), false) = (&distinct.shared, inds.is_empty()) {
+            lead.push(Span::Text(format!(
+                " Each measure is \"{}…{}\", with its own words, in bold below, in place of the dots.",
+                start.trim_end(),
+                end.trim_start()
+            )));
+        }
+        out.push(Block::Para(lead));
+        let mut items: Vec<Runs> = inds
+            .iter()
+            .map(|i| indicator_line(s, i, &label_of(i)))
+            .collect();
         items.extend(qs.iter().map(|q| question_line(s, q)));
         out.push(Block::List(items));
     }
@@ -141,8 +161,8 @@ fn lead(s: &Summary, inds: &[&IndicatorSummary], qs: &[&QuestionSummary]) -> Run
 
 /// `Feel professionally isolated: 34% overall (n=244); higher in Bexley
 /// (61%); lower in Lambeth (24%); other boroughs similar.`
-fn indicator_line(s: &Summary, ind: &IndicatorSummary) -> Runs {
-    let mut r = vec![Span::Strong(format!("{}:", ind.label))];
+fn indicator_line(s: &Summary, ind: &IndicatorSummary, label: &str) -> Runs {
+    let mut r = vec![Span::Strong(format!("{label}:"))];
     let all = ind.cell(ALL);
     match all.and_then(|c| c.percent.zip(c.base)) {
         Some((p, n)) => r.push(Span::Mark(format!(" {} overall (n={n})", pct(p)))),

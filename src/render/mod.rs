@@ -199,7 +199,12 @@ fn distinct(labels: &[&str]) -> Distinct {
         head.rfind(char::is_whitespace).map_or(0, |i| i + 1)
     };
     let tail = &first[first.len() - tail..];
-    let cut_tail = if tail.len() < SHARED_AT_LEAST {
+    // An item in brackets ends at its closing bracket, however short the
+    // rest ("]: Agree").
+    let bracketed = first[..cut_head].ends_with('[');
+    let cut_tail = if let (true, Some(i)) = (bracketed, tail.find(']')) {
+        tail.len() - i
+    } else if tail.len() < SHARED_AT_LEAST {
         0
     } else if let Some(i) = tail.find(']') {
         tail.len() - i
