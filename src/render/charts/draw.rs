@@ -619,6 +619,20 @@ fn panels(
     Ok(y)
 }
 
+/// The wording the indicators' labels share, when their headings leave it
+/// out (see [`distinct_labels`]): a chart copied into another document
+/// still says what its columns measure.
+fn shared_wording(s: &Summary) -> String {
+    match distinct_labels(s).shared {
+        Some((start, end)) => format!(
+            " Each measure is \"{}…{}\", its own words heading it.",
+            start.trim_end(),
+            end.trim_start()
+        ),
+        None => String::new(),
+    }
+}
+
 /// Headline indicators: per indicator, each group's percentage as a dot with
 /// its 95% interval, against a dashed line at All. Flags are shapes and words.
 pub fn indicators<DB: DrawingBackend>(p: &Painter<DB>, s: &Summary, title: &str) -> Result<i32> {
@@ -627,7 +641,8 @@ pub fn indicators<DB: DrawingBackend>(p: &Painter<DB>, s: &Summary, title: &str)
         p,
         title,
         &format!(
-            "Dot: the {group}'s percentage. Line: its 95% interval. Dashed line: All. ▲ worse and ■ better than All (the interval lies wholly on one side); ● similar."
+            "Dot: the {group}'s percentage. Line: its 95% interval. Dashed line: All. ▲ worse and ■ better than All (the interval lies wholly on one side); ● similar.{}",
+            shared_wording(s)
         ),
     )?;
     let rows: Vec<&str> = s.groups_and_all().collect();
@@ -759,7 +774,8 @@ pub fn heatmap<DB: DrawingBackend>(p: &Painter<DB>, s: &Summary, title: &str) ->
         p,
         title,
         &format!(
-            "Each cell is the percentage of people in the {group} for that measure. Colour and symbol say whether the {group} is clearly worse or better than All on it, whichever way is better for that measure."
+            "Each cell is the percentage of people in the {group} for that measure. Colour and symbol say whether the {group} is clearly worse or better than All on it, whichever way is better for that measure.{}",
+            shared_wording(s)
         ),
     )?;
     let n = s.indicators.len().max(1) as i32;
