@@ -395,6 +395,27 @@ fn heatmap_cells_are_coloured_by_their_verdict() {
     assert_eq!(symbols, flagged);
 }
 
+/// Writes a template and an export into `dir`, reports them in `formats`,
+/// and returns the report folder.
+fn report_from(dir: &Path, toml: &str, csv: &str, formats: &str) -> std::path::PathBuf {
+    let (t, c) = (dir.join("t.toml"), dir.join("c.csv"));
+    std::fs::write(&t, toml).unwrap();
+    std::fs::write(&c, csv).unwrap();
+    let out = dir.join("r");
+    report(
+        &[&c],
+        &out,
+        &[
+            "--quiet",
+            "--format",
+            formats,
+            "--config",
+            t.to_str().unwrap(),
+        ],
+    );
+    out
+}
+
 /// Stacked bars tell options apart only by colour, and the palette has
 /// eight: a one-answer question with more options is drawn as a grid of
 /// shares with every option named, and says its shares add up to 100%;
@@ -421,21 +442,7 @@ fn a_single_choice_question_with_more_options_than_colours_is_a_grid() {
         let area = if id % 2 == 0 { "North" } else { "South" };
         let _ = writeln!(csv, "{id},{area},{},{}", options[id % 12], options[id % 8]);
     }
-    let (t, c) = (dir.path().join("t.toml"), dir.path().join("c.csv"));
-    std::fs::write(&t, toml).unwrap();
-    std::fs::write(&c, csv).unwrap();
-    let out = dir.path().join("r");
-    report(
-        &[&c],
-        &out,
-        &[
-            "--quiet",
-            "--format",
-            "svg,json",
-            "--config",
-            t.to_str().unwrap(),
-        ],
-    );
+    let out = report_from(dir.path(), &toml, &csv, "svg,json");
     let svg = |id: &str| std::fs::read_to_string(out.join(format!("charts/{id}.svg"))).unwrap();
     let grid: Vec<String> = texts(&svg("q-team")).into_iter().map(|x| x.4).collect();
     for o in &options {
@@ -499,21 +506,7 @@ fn indicators_from_one_matrix_question_are_headed_by_their_items() {
             agree[id / 9 % 3]
         );
     }
-    let (t, c) = (dir.path().join("t.toml"), dir.path().join("c.csv"));
-    std::fs::write(&t, toml).unwrap();
-    std::fs::write(&c, csv).unwrap();
-    let out = dir.path().join("r");
-    report(
-        &[&c],
-        &out,
-        &[
-            "--quiet",
-            "--format",
-            "svg,md,json",
-            "--config",
-            t.to_str().unwrap(),
-        ],
-    );
+    let out = report_from(dir.path(), &toml, &csv, "svg,md,json");
     for chart in ["heatmap", "indicators"] {
         let svg = std::fs::read_to_string(out.join(format!("charts/{chart}.svg"))).unwrap();
         let said = texts(&svg)
