@@ -886,6 +886,13 @@ impl Audit {
             .count()
     }
 
+    /// Hides figure `c` again after [`Audit::try_show`] showed it: the
+    /// assignments that moved it are valid again.
+    pub fn hide_again(&mut self, f: &mut Figures, c: usize) {
+        f.hide(c);
+        self.revalidate(f, c);
+    }
+
     /// Tries showing hidden figures `cs` again, together: keeps them shown
     /// (and returns true) when every hidden figure still passes without
     /// them.

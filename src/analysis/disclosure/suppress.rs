@@ -17,6 +17,9 @@ pub struct Cost {
     pub undone: usize,
     /// Integer and linear programmes solved.
     pub solves: usize,
+    /// Figures nothing more could be hidden for, given the last resort
+    /// (a wider search after the clean-up).
+    pub last_resorts: usize,
     /// Hidden figures neither a partner nor the widest search could free:
     /// the report is then not for publication (`unverified_figures`).
     pub unresolved: usize,
@@ -177,9 +180,51 @@ fn protect_with(f: &mut Figures, min_cell: u32, mut audit: Audit) -> (Cost, Audi
             }
         }
     }
-    // Sets hidden together are shown again together (a pair in one column
-    // is needed or not as a pair), the most valuable first; then each
-    // figure left on its own.
+    let shown = clean_up(f, &mut audit, &partners, min_cell, &mut cost);
+    // Figures nothing more could be hidden for get the widest search last,
+    // after the clean-up (which may have shown them again, as partners not
+    // needed): its witnesses move much of a component, and kept earlier
+    // they would stop the clean-up showing any figure they move.
+    let stuck: Vec<usize> = (0..f.figs.len()).filter(|&x| stuck[x]).collect();
+    cost.last_resorts = stuck.iter().filter(|&&x| f.figs[x].hidden).count();
+    let mut failed = last_resorts(f, &mut audit, &stuck, min_cell);
+    if !failed.is_empty() && !shown.is_empty() {
+        // The clean-up showed again what such a figure needed (nothing it
+        // had been certified by moved it, so nothing stopped it): hide all
+        // of that again, certify the figure first, and clean up again, its
+        // witnesses now in place to keep what it needs. (A 40-group report
+        // searched as large left two cells unverified without this.)
+        for &c in &shown {
+            audit.hide_again(f, c);
+        }
+        cost.undone = 0;
+        cost.partners = 0;
+        last_resorts(f, &mut audit, &failed, min_cell);
+        clean_up(f, &mut audit, &partners, min_cell, &mut cost);
+        failed = last_resorts(f, &mut audit, &stuck, min_cell);
+    }
+    cost.unresolved = failed.len();
+    cost.solves = audit.solves;
+    debug_assert_eq!(
+        audit.broken(f),
+        0,
+        "every witness kept fits the final tables"
+    );
+    (cost, audit)
+}
+
+/// Shows again what the rounds hid but no longer need: sets hidden together
+/// are shown again together (a pair in one column is needed or not as a
+/// pair), the most valuable first; then each figure left on its own.
+/// Returns the figures shown again, and counts them and the partners kept
+/// in `cost`.
+fn clean_up(
+    f: &mut Figures,
+    audit: &mut Audit,
+    partners: &[Vec<usize>],
+    min_cell: u32,
+    cost: &mut Cost,
+) -> Vec<usize> {
     let last = last_column(f);
     let value = |s: &Vec<usize>| {
         s.iter()
@@ -189,11 +234,13 @@ fn protect_with(f: &mut Figures, min_cell: u32, mut audit: Audit) -> (Cost, Audi
             })
             .max()
     };
+    let mut partners = partners.to_vec();
     partners.sort_by_key(|s| std::cmp::Reverse(value(s)));
+    let mut shown = Vec::new();
     for set in &partners {
         let set: Vec<usize> = set.iter().copied().filter(|&c| f.figs[c].hidden).collect();
         if set.len() > 1 && audit.try_show(f, &set, min_cell) {
-            cost.undone += set.len();
+            shown.extend(set);
         }
     }
     let mut singles: Vec<usize> = partners
@@ -208,27 +255,23 @@ fn protect_with(f: &mut Figures, min_cell: u32, mut audit: Audit) -> (Cost, Audi
     singles.dedup();
     for c in singles {
         if audit.try_show(f, &[c], min_cell) {
-            cost.undone += 1;
+            shown.push(c);
         } else {
             cost.partners += 1;
         }
     }
-    // Figures nothing more could be hidden for get the widest search last,
-    // after the clean-up (which may have shown them again, as partners not
-    // needed): its witnesses move much of a component, and kept earlier
-    // they would stop the clean-up showing any figure they move.
-    for x in (0..f.figs.len()).filter(|&x| stuck[x] && f.figs[x].hidden) {
-        if !audit.last_resort(f, x, required_width(f, x, min_cell)) {
-            cost.unresolved += 1;
-        }
-    }
-    cost.solves = audit.solves;
-    debug_assert_eq!(
-        audit.broken(f),
-        0,
-        "every witness kept fits the final tables"
-    );
-    (cost, audit)
+    cost.undone += shown.len();
+    shown
+}
+
+/// The last resort for each of `figures` still hidden; returns those it
+/// could not certify.
+fn last_resorts(f: &Figures, audit: &mut Audit, figures: &[usize], min_cell: u32) -> Vec<usize> {
+    figures
+        .iter()
+        .copied()
+        .filter(|&x| f.figs[x].hidden && !audit.last_resort(f, x, required_width(f, x, min_cell)))
+        .collect()
 }
 
 /// Single-figure sets from `x`'s frontier that `keep` allows, and the first
