@@ -62,11 +62,9 @@ pub fn blocks(s: &Summary) -> Vec<Block> {
             .filter_map(|id| s.questions.iter().find(|q| &q.id == id))
             .collect();
         let mut lead = lead(s, &inds, &qs);
-        if let (Some((start, end)), false) = (&distinct.shared, inds.is_empty()) {
+        if let (Some(wording), false) = (distinct.wording(), inds.is_empty()) {
             lead.push(Span::Text(format!(
-                " Each measure is \"{}…{}\", with its own words, in bold below, in place of the dots.",
-                start.trim_end(),
-                end.trim_start()
+                " Each measure is {wording}, with its own words, in bold below, in place of the dots."
             )));
         }
         out.push(Block::Para(lead));

@@ -443,8 +443,8 @@ fn headline(s: &Summary) -> Section {
     let mut header = vec![text(&s.group_label)];
     // Short labels keep ten columns within an A4 page; the paragraph under
     // the table gives each in full.
-    let heads = super::headings(s);
     let distinct = super::distinct_labels(s);
+    let heads = distinct.headings(s);
     header.extend(heads.iter().map(text));
     let rows = s
         .groups_and_all()
@@ -491,11 +491,9 @@ fn headline(s: &Summary) -> Section {
         }),
         Block::Para(text(format!("For each measure: {}.", polarity.join("; ")))),
     ];
-    if let Some((start, end)) = &distinct.shared {
+    if let Some(wording) = distinct.wording() {
         blocks.push(Block::Para(text(format!(
-            "The measures share their wording, \"{}…{}\"; each heading is the part in place of the dots.",
-            start.trim_end(),
-            end.trim_start()
+            "The measures share their wording, {wording}; each heading is the part in place of the dots."
         ))));
     }
     if suppressing(s) {

@@ -238,15 +238,25 @@ fn distinct(labels: &[&str]) -> Distinct {
     }
 }
 
-/// Column headings for the indicators where room is short (the heatmap
-/// and the headline table): the template's `short` label, else the
-/// label as [`distinct_labels`] gives it.
-pub fn headings(s: &Summary) -> Vec<String> {
-    s.indicators
-        .iter()
-        .zip(distinct_labels(s).labels)
-        .map(|(i, d)| i.short.clone().unwrap_or(d))
-        .collect()
+impl Distinct {
+    /// The shared wording as one quotation with dots where each label's own
+    /// part goes ("Regarding …? […]: Agree"), when any was cut.
+    pub fn wording(&self) -> Option<String> {
+        self.shared
+            .as_ref()
+            .map(|(start, end)| format!("\"{}…{}\"", start.trim_end(), end.trim_start()))
+    }
+
+    /// Column headings for the indicators of `s` (whose labels these are)
+    /// where room is short (the heatmap and the headline table): the
+    /// template's `short` label, else the label's own part.
+    pub fn headings(&self, s: &Summary) -> Vec<String> {
+        s.indicators
+            .iter()
+            .zip(&self.labels)
+            .map(|(i, d)| i.short.clone().unwrap_or_else(|| d.clone()))
+            .collect()
+    }
 }
 
 /// Whether small numbers were suppressed in this summary.

@@ -122,6 +122,14 @@ fn pinned_by_a_sum(f: &Figures, x: usize) -> bool {
     })
 }
 
+/// A relation's comparison, as the solver writes it.
+fn comparison(op: Op) -> ComparisonOp {
+    match op {
+        Op::Eq => ComparisonOp::Eq,
+        Op::Le => ComparisonOp::Le,
+    }
+}
+
 /// A figure's rise and fall in [`System::relaxation`].
 type RiseFall = (Option<microlp::Variable>, Option<microlp::Variable>);
 
@@ -191,6 +199,14 @@ impl System {
             })
     }
 
+    /// Figure `j`'s bounds as the solver takes them (32-bit, not below 0).
+    fn bounds(&self, j: usize) -> (i64, i64) {
+        (
+            self.lower[j].clamp(0, i32::MAX as i64),
+            self.upper[j].clamp(0, i32::MAX as i64),
+        )
+    }
+
     /// The whole-number programme, for when the relaxation's answer is
     /// fractional: the figure pushed kept within `reach` of its truth, as in
     /// [`System::relaxation`].
@@ -203,10 +219,7 @@ impl System {
         let mut p = Problem::new(direction);
         let vars: Vec<_> = (0..self.vars.len())
             .map(|j| {
-                let (mut lo, mut hi) = (
-                    self.lower[j].clamp(0, i32::MAX as i64),
-                    self.upper[j].clamp(0, i32::MAX as i64),
-                );
+                let (mut lo, mut hi) = self.bounds(j);
                 let obj = if j == k {
                     let t = self.truth[j];
                     (lo, hi) = (lo.max(t - reach.max(1)), hi.min(t + reach.max(1)));
@@ -222,11 +235,7 @@ impl System {
             for &(j, c) in terms {
                 e.add(vars[j], c as f64);
             }
-            let cmp = match op {
-                Op::Eq => ComparisonOp::Eq,
-                Op::Le => ComparisonOp::Le,
-            };
-            p.add_constraint(e, cmp, *rhs as f64);
+            p.add_constraint(e, comparison(*op), *rhs as f64);
         }
         (p, vars)
     }
@@ -253,10 +262,7 @@ impl System {
         let moves: Vec<RiseFall> = (0..self.vars.len())
             .map(|j| {
                 let t = self.truth[j];
-                let (lo, hi) = (
-                    self.lower[j].clamp(0, i32::MAX as i64),
-                    self.upper[j].clamp(0, i32::MAX as i64),
-                );
+                let (lo, hi) = self.bounds(j);
                 let (obj, reach) = if j == k {
                     (1.0, reach.max(1))
                 } else {
@@ -279,11 +285,7 @@ impl System {
                     e.add(d, -(c as f64));
                 }
             }
-            let cmp = match op {
-                Op::Eq => ComparisonOp::Eq,
-                Op::Le => ComparisonOp::Le,
-            };
-            p.add_constraint(e, cmp, (*rhs - at_truth) as f64);
+            p.add_constraint(e, comparison(*op), (*rhs - at_truth) as f64);
         }
         (p, moves)
     }

@@ -180,7 +180,7 @@ fn protect_with(f: &mut Figures, min_cell: u32, mut audit: Audit) -> (Cost, Audi
             }
         }
     }
-    let shown = clean_up(f, &mut audit, &partners, min_cell, &mut cost);
+    let (mut shown, mut kept) = clean_up(f, &mut audit, &partners, min_cell);
     // Figures nothing more could be hidden for get the widest search last,
     // after the clean-up (which may have shown them again, as partners not
     // needed): its witnesses move much of a component, and kept earlier
@@ -197,12 +197,11 @@ fn protect_with(f: &mut Figures, min_cell: u32, mut audit: Audit) -> (Cost, Audi
         for &c in &shown {
             audit.hide_again(f, c);
         }
-        cost.undone = 0;
-        cost.partners = 0;
         last_resorts(f, &mut audit, &failed, min_cell);
-        clean_up(f, &mut audit, &partners, min_cell, &mut cost);
+        (shown, kept) = clean_up(f, &mut audit, &partners, min_cell);
         failed = last_resorts(f, &mut audit, &stuck, min_cell);
     }
+    (cost.undone, cost.partners) = (shown.len(), kept);
     cost.unresolved = failed.len();
     cost.solves = audit.solves;
     debug_assert_eq!(
@@ -216,15 +215,13 @@ fn protect_with(f: &mut Figures, min_cell: u32, mut audit: Audit) -> (Cost, Audi
 /// Shows again what the rounds hid but no longer need: sets hidden together
 /// are shown again together (a pair in one column is needed or not as a
 /// pair), the most valuable first; then each figure left on its own.
-/// Returns the figures shown again, and counts them and the partners kept
-/// in `cost`.
+/// Returns the figures shown again and how many partners stay hidden.
 fn clean_up(
     f: &mut Figures,
     audit: &mut Audit,
     partners: &[Vec<usize>],
     min_cell: u32,
-    cost: &mut Cost,
-) -> Vec<usize> {
+) -> (Vec<usize>, usize) {
     let last = last_column(f);
     let value = |s: &Vec<usize>| {
         s.iter()
@@ -236,7 +233,7 @@ fn clean_up(
     };
     let mut partners = partners.to_vec();
     partners.sort_by_key(|s| std::cmp::Reverse(value(s)));
-    let mut shown = Vec::new();
+    let (mut shown, mut kept) = (Vec::new(), 0);
     for set in &partners {
         let set: Vec<usize> = set.iter().copied().filter(|&c| f.figs[c].hidden).collect();
         if set.len() > 1 && audit.try_show(f, &set, min_cell) {
@@ -257,11 +254,10 @@ fn clean_up(
         if audit.try_show(f, &[c], min_cell) {
             shown.push(c);
         } else {
-            cost.partners += 1;
+            kept += 1;
         }
     }
-    cost.undone += shown.len();
-    shown
+    (shown, kept)
 }
 
 /// The last resort for each of `figures` still hidden; returns those it

@@ -6,7 +6,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::HPos;
 
 use super::paint::*;
-use crate::render::{CONFIDENTIAL, NOT_APPLICABLE, distinct_labels, flag, headings, pct};
+use crate::render::{CONFIDENTIAL, Distinct, NOT_APPLICABLE, distinct_labels, flag, pct};
 use crate::summary::{ALL, Kind, Polarity, QuestionSummary, Summary, Verdict};
 use crate::text::lower_first;
 
@@ -622,27 +622,23 @@ fn panels(
 /// The wording the indicators' labels share, when their headings leave it
 /// out (see [`distinct_labels`]): a chart copied into another document
 /// still says what its columns measure.
-fn shared_wording(s: &Summary) -> String {
-    match distinct_labels(s).shared {
-        Some((start, end)) => format!(
-            " Each measure is \"{}…{}\", its own words heading it.",
-            start.trim_end(),
-            end.trim_start()
-        ),
-        None => String::new(),
-    }
+fn shared_wording(labels: &Distinct) -> String {
+    labels.wording().map_or_else(String::new, |w| {
+        format!(" Each measure is {w}, its own words heading it.")
+    })
 }
 
 /// Headline indicators: per indicator, each group's percentage as a dot with
 /// its 95% interval, against a dashed line at All. Flags are shapes and words.
 pub fn indicators<DB: DrawingBackend>(p: &Painter<DB>, s: &Summary, title: &str) -> Result<i32> {
     let group = lower_first(&s.group_label);
+    let labels = distinct_labels(s);
     let y = header(
         p,
         title,
         &format!(
             "Dot: the {group}'s percentage. Line: its 95% interval. Dashed line: All. ▲ worse and ■ better than All (the interval lies wholly on one side); ● similar.{}",
-            shared_wording(s)
+            shared_wording(&labels)
         ),
     )?;
     let rows: Vec<&str> = s.groups_and_all().collect();
@@ -652,8 +648,7 @@ pub fn indicators<DB: DrawingBackend>(p: &Painter<DB>, s: &Summary, title: &str)
     let gap = 16;
     let x_start = MARGIN + SMALL_LABEL_COL;
     let pw = (RIGHT - x_start - gap * (cols as i32 - 1)) / cols as i32;
-    let labels = distinct_labels(s).labels;
-    let heading_of = |i: usize| wrap(&labels[i], pw, TYPE_LABEL, 4);
+    let heading_of = |i: usize| wrap(&labels.labels[i], pw, TYPE_LABEL, 4);
     let mut y = y;
     for chunk in (0..s.indicators.len()).collect::<Vec<_>>().chunks(cols) {
         let head_lines = chunk
@@ -770,12 +765,13 @@ fn indicator_panel<DB: DrawingBackend>(
 /// Groups x indicators, coloured by percentage, with the value in each cell.
 pub fn heatmap<DB: DrawingBackend>(p: &Painter<DB>, s: &Summary, title: &str) -> Result<i32> {
     let group = lower_first(&s.group_label);
+    let labels = distinct_labels(s);
     let mut y = header(
         p,
         title,
         &format!(
             "Each cell is the percentage of people in the {group} for that measure. Colour and symbol say whether the {group} is clearly worse or better than All on it, whichever way is better for that measure.{}",
-            shared_wording(s)
+            shared_wording(&labels)
         ),
     )?;
     let n = s.indicators.len().max(1) as i32;
@@ -783,7 +779,8 @@ pub fn heatmap<DB: DrawingBackend>(p: &Painter<DB>, s: &Summary, title: &str) ->
     let cw = (RIGHT - x0) / n;
     // Column headings (the indicators' short labels), wrapped to the column,
     // with an arrow for which way is better.
-    let heads: Vec<Vec<String>> = headings(s)
+    let heads: Vec<Vec<String>> = labels
+        .headings(s)
         .iter()
         .map(|h| wrap(h, cw - 6, TYPE_LABEL, 4))
         .collect();
