@@ -278,6 +278,10 @@ fn suppression_hides_small_counts_and_small_groups() {
     assert!(md.contains("hidden so that nobody can be identified"));
     assert!(!md.contains("<5"), "one mark for every hidden figure");
     assert!(!md.contains("Not for publication"));
+    // Beside hidden answers, a shown 0 is no "most common answer".
+    for line in md.lines().filter(|l| l.contains("most common")) {
+        assert!(!line.contains("(0%)"), "{line}");
+    }
 }
 
 #[test]

@@ -11,7 +11,7 @@
 
 use crate::analysis::stats::{Z95, newcombe};
 use crate::render::document::{Block, Runs, Span, join_and};
-use crate::render::{pct, standouts};
+use crate::render::{leader, pct, standouts};
 use crate::summary::{
     ALL, FindingInfo, IndicatorSummary, Kind, Polarity, QuestionSummary, Summary, Verdict,
 };
@@ -344,16 +344,13 @@ fn question_line(s: &Summary, q: &QuestionSummary) -> Runs {
     }
     if let Some(g) = largest_gap(s, q) {
         said.push(g.describe(&groups));
-    } else if let Some((o, p)) = q
-        .options
-        .iter()
-        .filter_map(|o| Some((o, q.cell(ALL, o)?.percent?)))
-        .max_by(|a, b| a.1.total_cmp(&b.1))
-    {
-        said.push(format!(
-            "the most common answer is \u{201c}{o}\u{201d} ({})",
-            pct(p)
-        ));
+    } else if let Some(l) = leader(q) {
+        let (o, p) = (l.option, pct(l.percent));
+        said.push(if l.certain {
+            format!("the most common answer is \u{201c}{o}\u{201d} ({p})")
+        } else {
+            format!("of the answers shown, the most common is \u{201c}{o}\u{201d} ({p})")
+        });
     }
     if said.is_empty() {
         said.push("the figures are hidden so that nobody can be identified".into());

@@ -12,7 +12,9 @@ pub mod tables;
 pub mod terminal;
 pub mod xlsx;
 
-use crate::summary::{Cell, IndicatorCell, IndicatorSummary, InputInfo, Summary, Verdict};
+use crate::summary::{
+    ALL, Cell, IndicatorCell, IndicatorSummary, InputInfo, Kind, QuestionSummary, Summary, Verdict,
+};
 
 /// A percentage for people: whole numbers, halves rounded away from zero as
 /// spreadsheets do (12.5 -> 13).
@@ -51,6 +53,43 @@ pub fn indicator_text(c: &IndicatorCell) -> String {
         (Some(b), None) => format!("{CONFIDENTIAL} (n={b})"),
         (None, _) => CONFIDENTIAL.into(),
     }
+}
+
+/// The answer given most often overall, among the figures shown.
+pub struct Leader<'q> {
+    pub option: &'q str,
+    pub percent: f64,
+    /// No hidden answer can be more common. When one could, the answer is
+    /// only the most common *shown*, and the words must say so: a published
+    /// "most common" that a hidden figure beats is a wrong statement.
+    pub certain: bool,
+}
+
+/// The overall leader of a question, for the brief and the chart alt text
+/// alike, so that they cannot disagree. None when nothing above 0 is shown:
+/// a shown 0 beside hidden answers is not "the most common".
+pub fn leader(q: &QuestionSummary) -> Option<Leader<'_>> {
+    let shown: Vec<(&str, f64)> = q
+        .options
+        .iter()
+        .filter_map(|o| Some((o.as_str(), q.cell(ALL, o)?.percent?)))
+        .collect();
+    let (option, percent) = shown
+        .iter()
+        .copied()
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .filter(|(_, p)| *p > 0.0)?;
+    let hidden = shown.len() < q.options.len();
+    // One answer each: the hidden answers share what the shown ones leave of
+    // 100%, which a reader can work out anyway, so no hidden one can beat the
+    // leader when that remainder is below it.
+    let remainder = 100.0 - shown.iter().map(|(_, p)| p).sum::<f64>();
+    let certain = !hidden || (q.kind == Kind::Single && remainder < percent);
+    Some(Leader {
+        option,
+        percent,
+        certain,
+    })
 }
 
 /// A group whose headline figures differ clearly from All's. "At a glance",
@@ -308,6 +347,52 @@ mod tests {
             "Gwasanaethau ar gyfer pobl ifanc – cyngor ‘iechyd’ ✓",
         ]);
         assert_eq!(d.labels, ["cymorth", "cyngor"]);
+    }
+
+    /// All's figures for one question: `None` is a hidden figure.
+    fn question(kind: Kind, shown: &[(&str, Option<f64>)]) -> QuestionSummary {
+        QuestionSummary {
+            id: "q".into(),
+            text: "Q?".into(),
+            kind,
+            section: "S".into(),
+            options: shown.iter().map(|(o, _)| o.to_string()).collect(),
+            answered: Default::default(),
+            cells: shown
+                .iter()
+                .map(|(o, p)| Cell {
+                    group: ALL.into(),
+                    option: o.to_string(),
+                    count: p.map(|p| p as u64),
+                    base: Some(100),
+                    percent: *p,
+                    suppressed: p.is_none(),
+                    suppression: None,
+                })
+                .collect(),
+            quotes: vec![],
+        }
+    }
+
+    /// "The most common answer" must be true of the hidden figures too, and
+    /// never a shown 0.
+    #[test]
+    fn the_leader_is_called_most_common_only_when_nothing_hidden_can_beat_it() {
+        let l = |kind, shown: &[_]| {
+            leader(&question(kind, shown)).map(|l| (l.option.to_string(), l.percent, l.certain))
+        };
+        let all_shown = [("A", Some(20.0)), ("B", Some(50.0)), ("C", Some(30.0))];
+        assert_eq!(l(Kind::Multi, &all_shown), Some(("B".into(), 50.0, true)));
+        // One answer each: the hidden share is at most 100 - 40 - 35 = 25.
+        let hidden = [("A", Some(40.0)), ("B", Some(35.0)), ("C", None)];
+        assert_eq!(l(Kind::Single, &hidden), Some(("A".into(), 40.0, true)));
+        // ... but here it could be 60, and with ticks it could be anything.
+        let big = [("A", Some(40.0)), ("B", None), ("C", None)];
+        assert_eq!(l(Kind::Single, &big), Some(("A".into(), 40.0, false)));
+        assert_eq!(l(Kind::Multi, &hidden), Some(("A".into(), 40.0, false)));
+        // A shown 0 beside hidden answers leads nothing.
+        let zero = [("A", None), ("None of these", Some(0.0))];
+        assert_eq!(l(Kind::Multi, &zero), None);
     }
 
     #[test]

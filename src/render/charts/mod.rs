@@ -14,7 +14,7 @@ use std::sync::Once;
 use anyhow::{Result, anyhow};
 use plotters::prelude::*;
 
-use crate::render::pct;
+use crate::render::{leader, pct};
 use crate::summary::{ALL, Kind, QuestionSummary, Summary};
 use crate::text::lower_first;
 use paint::{Painter, WIDTH};
@@ -194,14 +194,14 @@ fn question_alt(s: &Summary, q: &QuestionSummary) -> String {
                 )
             })
         }
-        Kind::Single | Kind::Multi | Kind::Text => q
-            .options
-            .iter()
-            .filter_map(|o| all(o).map(|v| (o, v)))
-            .max_by(|a, b| a.1.total_cmp(&b.1))
-            // A shown 0 beside hidden answers is not "the most common".
-            .filter(|(_, v)| *v > 0.0)
-            .map(|(o, v)| format!("The most common answer overall is \"{o}\" ({})", pct(v))),
+        Kind::Single | Kind::Multi | Kind::Text => leader(q).map(|l| {
+            let (o, p) = (l.option, pct(l.percent));
+            if l.certain {
+                format!("The most common answer overall is \"{o}\" ({p})")
+            } else {
+                format!("Of the answers shown, the most common overall is \"{o}\" ({p})")
+            }
+        }),
     };
     let mut said =
         vec![head.unwrap_or_else(|| {
