@@ -2,8 +2,8 @@
 
 use std::io::Write;
 
+use crate::load::Record;
 use anyhow::{Result, bail};
-use csv::StringRecord;
 
 use crate::cli::InitArgs;
 use crate::infer::{self, Profile};
@@ -43,7 +43,7 @@ impl Sink for Profiler {
         Ok(())
     }
 
-    fn row(&mut self, _row: RowNo, record: &StringRecord) -> Result<()> {
+    fn row(&mut self, _row: RowNo, record: &Record) -> Result<()> {
         self.rows += 1;
         for (cell, &p) in record.iter().zip(&self.map) {
             self.profiles[p].add(cell);

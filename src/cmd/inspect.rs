@@ -5,9 +5,9 @@
 use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
 
+use crate::load::Record;
 use anyhow::{Result, bail};
 use comfy_table::{Cell, CellAlignment};
-use csv::StringRecord;
 
 use serde::Serialize;
 
@@ -43,7 +43,7 @@ impl Sink for Inspector<'_> {
         Ok(())
     }
 
-    fn row(&mut self, row: RowNo, record: &StringRecord) -> Result<()> {
+    fn row(&mut self, row: RowNo, record: &Record) -> Result<()> {
         for (n, cell) in self.answered.iter_mut().zip(record.iter()) {
             *n += u64::from(!cell.trim().is_empty());
         }

@@ -5,24 +5,24 @@
 //! Windows-1252 (byte 0x92 is ’), so a file Excel saved as "CSV (Comma
 //! delimited)" works even when its first non-ASCII byte is far down the file.
 
-use std::io::{self, BufReader, Cursor, Read};
+use std::io::{self, Cursor, Read};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 
 use anyhow::Result;
-use csv::{ByteRecord, StringRecord};
 use encoding_rs::WINDOWS_1252;
 
-use super::digest::{Hashing, chunk_channels, hash_chunks};
+use super::csv_split::Splitter;
+use super::digest::Hashing;
 use super::sniff::{Encoding, delimiter};
-use super::{Described, RowNo, Rows};
+use super::{Described, Record, RowNo, Rows};
 
 /// Rows per message to the coder: few enough that a batch is still in cache
 /// when the other core codes it (at 1M rows, 128 beat 64, 256, 512 and 2,048).
 const BATCH: usize = 128;
 
-type Batch = Vec<(RowNo, StringRecord)>;
+type Batch = Vec<(RowNo, Record)>;
 
 /// Reads a CSV and lends its rows to `take`, which consumes them all (or
 /// stops on an error). Returns what `take` returned, what the file is, and
@@ -42,8 +42,8 @@ pub(super) fn read<T>(
     let delim = delimiter(first_line.trim_start_matches('\u{feff}'));
     let used_1252 = AtomicBool::new(enc == Encoding::Windows1252);
 
-    // Two stages on two cores: this thread's helper parses and decodes rows
-    // in batches; this thread codes them. A bounded channel keeps memory flat,
+    // Two stages on two cores: this thread's helper reads, hashes, splits
+    // and decodes rows in batches; this thread codes them. A bounded channel keeps memory flat,
     // and spent batches come back so their records' buffers are reused: a
     // record freed on another thread than the one that allocated it is what
     // made the allocator the hot spot.
@@ -51,18 +51,11 @@ pub(super) fn read<T>(
     let (back_tx, back_rx) = mpsc::channel::<Batch>();
     let used_1252_ref = &used_1252;
     let (taken, digest) = std::thread::scope(|scope| {
-        let (chunks, full, spent) = chunk_channels();
-        let hasher = scope.spawn(move || hash_chunks(full, spent));
-        let parser = scope.spawn(move || -> Result<()> {
+        let parser = scope.spawn(move || -> Result<String> {
             let used_1252 = used_1252_ref;
-            // Hashed in megabyte chunks, as the file is read.
-            let raw = BufReader::with_capacity(
-                1 << 20,
-                Hashing {
-                    inner: Cursor::new(head).chain(file),
-                    to: chunks,
-                },
-            );
+            // Hashed as it is read. No BufReader: the splitter reads in
+            // megabytes into its own buffer, and a second buffer was a copy.
+            let mut raw = Hashing::new(Cursor::new(head).chain(file));
             let mut decoded: Box<dyn Read + '_> = match enc {
                 Encoding::Utf16Le | Encoding::Utf16Be => Box::new(
                     encoding_rs_io::DecodeReaderBytesBuilder::new()
@@ -71,21 +64,14 @@ pub(super) fn read<T>(
                         } else {
                             encoding_rs::UTF_16BE
                         }))
-                        .build(raw),
+                        .build(&mut raw),
                 ),
-                _ => Box::new(raw),
+                _ => Box::new(&mut raw),
             };
-            let mut rdr = csv::ReaderBuilder::new()
-                .has_headers(false)
-                .flexible(true)
-                .delimiter(delim)
-                .from_reader(&mut decoded);
+            let mut rows = Splitter::new(&mut decoded, delim, 1 << 20);
             let mut first = true;
             // Records from spent batches, ready to be read into again.
-            let mut pool: Vec<StringRecord> = Vec::new();
-            // New records are sized like the last row, so they do not grow
-            // byte by byte.
-            let (mut bytes, mut fields) = (256, 16);
+            let mut pool: Vec<Record> = Vec::new();
             loop {
                 let mut batch = match back_rx.try_recv() {
                     Ok(mut spent) => {
@@ -96,25 +82,26 @@ pub(super) fn read<T>(
                 };
                 let mut done = false;
                 while batch.len() < BATCH {
-                    let mut rec = pool.pop().map_or_else(
-                        || ByteRecord::with_capacity(bytes, fields),
-                        StringRecord::into_byte_record,
-                    );
-                    match rdr.read_byte_record(&mut rec) {
+                    let mut rec = pool.pop().unwrap_or_default();
+                    let (mut bytes, mut bounds) = rec.take_bytes();
+                    match rows.next_into(&mut bytes, &mut bounds) {
                         Err(e) => {
                             // The coder reports it; stop reading.
+                            let row = rows.records() + 1;
                             let _ = tx.send(Ok(batch));
-                            let _ = tx.send(Err(csv_error(path, e)));
-                            return Ok(());
+                            let _ = tx.send(Err(anyhow::anyhow!(
+                                "{} row {row}: read failed: {e}",
+                                path.display()
+                            )));
+                            return Ok(String::new());
                         }
-                        Ok(false) => {
+                        Ok(None) => {
                             done = true;
                             break;
                         }
-                        Ok(true) => {
-                            (bytes, fields) = (rec.as_slice().len().max(64), rec.len().max(1));
-                            let row = rec.position().map_or(0, |p| p.record() + 1);
-                            batch.push((row, decode(rec, first, used_1252)));
+                        Ok(Some(row)) => {
+                            decode(&mut rec, bytes, bounds, first, used_1252);
+                            batch.push((row, rec));
                             first = false;
                         }
                     }
@@ -125,11 +112,12 @@ pub(super) fn read<T>(
                 }
             }
             drop(tx);
-            drop(rdr);
+            drop(rows);
             // Hash what the CSV reader left unread so the digest covers the
             // file.
             io::copy(&mut decoded, &mut io::sink())?;
-            Ok(())
+            drop(decoded);
+            Ok(raw.digest())
         });
         let mut received = Received {
             rx,
@@ -139,14 +127,9 @@ pub(super) fn read<T>(
         };
         let taken = take(&mut received);
         drop(received);
-        let read = parser
+        let digest = parser
             .join()
-            .map_err(|_| anyhow::anyhow!("reading {} failed", path.display()))?;
-        // The parser dropped its end of the chunks: the hasher has them all.
-        let digest = hasher
-            .join()
-            .map_err(|_| anyhow::anyhow!("hashing {} failed", path.display()))?;
-        read?;
+            .map_err(|_| anyhow::anyhow!("reading {} failed", path.display()))??;
         Ok::<_, anyhow::Error>((taken?, digest))
     })?;
     let encoding = if used_1252.load(Ordering::Relaxed) {
@@ -172,7 +155,7 @@ struct Received {
 }
 
 impl Rows for Received {
-    fn next_row(&mut self) -> Result<Option<(RowNo, &StringRecord)>> {
+    fn next_row(&mut self) -> Result<Option<(RowNo, &Record)>> {
         while self.pos == self.batch.len() {
             match self.rx.recv() {
                 Ok(Ok(batch)) => {
@@ -193,20 +176,28 @@ impl Rows for Received {
 
 /// One row as text: UTF-8 when it is valid, Windows-1252 otherwise. A UTF-8
 /// BOM at the start of the file is dropped.
-fn decode(rec: ByteRecord, first: bool, used_1252: &AtomicBool) -> StringRecord {
+fn decode(
+    rec: &mut Record,
+    bytes: Vec<u8>,
+    bounds: Vec<(u32, u32)>,
+    first: bool,
+    used_1252: &AtomicBool,
+) {
     // Validates in place: no copy of the row when it is UTF-8, as almost all are.
-    let mut r = match StringRecord::from_byte_record(rec) {
-        Ok(r) => r,
-        Err(e) => {
-            used_1252.store(true, Ordering::Relaxed);
-            e.into_byte_record()
-                .iter()
-                .map(|f| WINDOWS_1252.decode_without_bom_handling(f).0)
-                .collect()
-        }
-    };
-    if first && r.get(0).is_some_and(|c| c.starts_with('\u{feff}')) {
-        let cells: Vec<String> = r
+    if let Err((bytes, bounds)) = rec.set_bytes(bytes, bounds) {
+        used_1252.store(true, Ordering::Relaxed);
+        *rec = bounds
+            .iter()
+            .map(|&(s, e)| {
+                WINDOWS_1252
+                    .decode_without_bom_handling(&bytes[s as usize..e as usize])
+                    .0
+            })
+            .collect::<Vec<_>>()
+            .into();
+    }
+    if first && rec.get(0).is_some_and(|c| c.starts_with('\u{feff}')) {
+        *rec = rec
             .iter()
             .enumerate()
             .map(|(i, c)| {
@@ -215,22 +206,7 @@ fn decode(rec: ByteRecord, first: bool, used_1252: &AtomicBool) -> StringRecord 
                 } else {
                     c
                 }
-                .to_string()
             })
             .collect();
-        r = StringRecord::from(cells);
-    }
-    r
-}
-
-fn csv_error(path: &Path, e: csv::Error) -> anyhow::Error {
-    let row = e.position().map(|p| p.record() + 1);
-    let what = match e.kind() {
-        csv::ErrorKind::Io(io) => format!("read failed: {io}"),
-        _ => e.to_string(),
-    };
-    match row {
-        Some(r) => anyhow::anyhow!("{} row {r}: {what}", path.display()),
-        None => anyhow::anyhow!("{}: {what}", path.display()),
     }
 }

@@ -11,7 +11,7 @@
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
-use csv::StringRecord;
+use super::Record;
 
 pub use crate::summary::Platform;
 use crate::text::{header_key, key};
@@ -129,12 +129,7 @@ impl Evidence {
 /// Judges `row` as a header row or a response against the rows `below` it.
 /// Only `cols` count: the caller leaves out columns whose header row holds
 /// answer texts anyway (SurveyMonkey's option columns).
-fn evidence(
-    row: &StringRecord,
-    header: &StringRecord,
-    below: &[StringRecord],
-    cols: &[usize],
-) -> Evidence {
+fn evidence(row: &Record, header: &Record, below: &[Record], cols: &[usize]) -> Evidence {
     let mut e = Evidence::default();
     for &c in cols {
         let cell = row.get(c).unwrap_or("").trim();
@@ -188,7 +183,7 @@ fn bracketed(h: &str) -> Option<(&str, &str)> {
 
 /// A header row of field codes rather than questions (`V1`, `Q2_3`,
 /// `ResponseID`): nearly every cell one short word.
-fn is_code_row(r: &StringRecord) -> bool {
+fn is_code_row(r: &Record) -> bool {
     let named: Vec<&str> = r.iter().map(str::trim).filter(|h| !h.is_empty()).collect();
     let codes = named
         .iter()
@@ -222,7 +217,7 @@ impl Layout {
 
     /// Qualtrics' `Finished` and `Status` columns, named in any of the
     /// header rows given (field ids, labels).
-    fn find_gates(&mut self, rows: &[&StringRecord]) {
+    fn find_gates(&mut self, rows: &[&Record]) {
         let field = |name: &str| {
             (0..self.raw_width).find(|&c| rows.iter().any(|r| key(r.get(c).unwrap_or("")) == name))
         };
@@ -235,7 +230,7 @@ impl Layout {
     /// header rows and how they compare with the rows below, so that a
     /// German or Dutch export is read as an English one is. `forced` is the
     /// user's `--header-rows`.
-    pub fn detect(rows: &[StringRecord], forced: Option<usize>) -> Layout {
+    pub fn detect(rows: &[Record], forced: Option<usize>) -> Layout {
         let r0 = &rows[0];
         let import_ids = rows.len() >= 3
             && rows[2].iter().any(|c| {
@@ -268,7 +263,7 @@ impl Layout {
 
     /// The first data row when it looks like one more header row: the
     /// layout is then in doubt, and the caller stops rather than count it.
-    pub fn doubtful_first_row(&self, rows: &[StringRecord]) -> Option<Evidence> {
+    pub fn doubtful_first_row(&self, rows: &[Record]) -> Option<Evidence> {
         let h = self.header_rows;
         let first = rows.get(h)?;
         let single: Vec<usize> = match self.platform {
@@ -281,7 +276,7 @@ impl Layout {
 
     /// Raw columns under an empty first-row header whose second row names
     /// something: SurveyMonkey's continuation columns.
-    fn continuation_columns(rows: &[StringRecord]) -> Vec<usize> {
+    fn continuation_columns(rows: &[Record]) -> Vec<usize> {
         let Some(r1) = rows.get(1) else {
             return Vec::new();
         };
@@ -296,7 +291,7 @@ impl Layout {
 
     /// Columns that are a question of their own in a two-row header: a named
     /// first-row header not followed by continuation columns.
-    fn single_columns(r0: &StringRecord) -> Vec<usize> {
+    fn single_columns(r0: &Record) -> Vec<usize> {
         let named = |c: usize| !r0.get(c).unwrap_or("").trim().is_empty();
         (0..r0.len())
             .filter(|&c| named(c) && (c + 1 >= r0.len() || named(c + 1)))
@@ -305,13 +300,13 @@ impl Layout {
 
     /// The second row writes SurveyMonkey's "Response" under answer columns:
     /// a cue for exports too short to judge from their answers.
-    fn says_response(r1: &StringRecord, single: &[usize]) -> bool {
+    fn says_response(r1: &Record, single: &[usize]) -> bool {
         single
             .iter()
             .any(|&c| RESPONSE_WORDS.contains(&key(r1.get(c).unwrap_or("")).as_str()))
     }
 
-    fn one_row(rows: &[StringRecord]) -> Layout {
+    fn one_row(rows: &[Record]) -> Layout {
         let r0 = &rows[0];
         let keys: Vec<String> = r0.iter().map(key).collect();
         let has = |k: &[&str]| keys.iter().any(|h| k.contains(&h.as_str()));
@@ -360,8 +355,8 @@ impl Layout {
     /// them is a yes-word, a no-word or "not shown" and some are yes. An
     /// option column of free text is the "Other" write-in.
     fn yes_no_options(
-        r0: &StringRecord,
-        below: &[StringRecord],
+        r0: &Record,
+        below: &[Record],
         range: std::ops::Range<usize>,
     ) -> Option<Vec<(usize, String, Tick)>> {
         if range.len() < 2 {
@@ -398,7 +393,7 @@ impl Layout {
     /// holds questions and the second option labels (SurveyMonkey);
     /// otherwise the first holds field codes and the second labels
     /// (Qualtrics Legacy `V1…`, or any "names + labels" export).
-    fn two_rows(rows: &[StringRecord], fold: bool) -> Layout {
+    fn two_rows(rows: &[Record], fold: bool) -> Layout {
         if fold {
             return Layout::surveymonkey(rows);
         }
@@ -435,7 +430,7 @@ impl Layout {
 
     /// Qualtrics: field ids, labels, then ImportIds in JSON (current) or
     /// Python-dict form (2016 "Insights"); `n` header rows in all.
-    fn qualtrics(rows: &[StringRecord], n: usize) -> Layout {
+    fn qualtrics(rows: &[Record], n: usize) -> Layout {
         let (ids, labels) = (&rows[0], &rows[1]);
         let mut layout = Layout::new(Platform::Qualtrics, n, ids.len(), ids.len());
         for (i, id) in ids.iter().enumerate() {
@@ -462,7 +457,7 @@ impl Layout {
     /// nothing otherwise (a matrix of ticks: "<question>-<row>-<column>").
     /// Consecutive such columns with the same label up to the last `-`, whose
     /// answers below are only 1 or blank, are one multi-select question.
-    fn fold_ones(&mut self, below: &[StringRecord]) {
+    fn fold_ones(&mut self, below: &[Record]) {
         let stem = |label: &str| -> Option<(String, String)> {
             let (q, o) = label.rsplit_once('-')?;
             let (q, o) = (q.trim(), o.trim());
@@ -526,7 +521,7 @@ impl Layout {
         }
     }
 
-    fn surveymonkey(rows: &[StringRecord]) -> Layout {
+    fn surveymonkey(rows: &[Record]) -> Layout {
         let (r0, r1) = (&rows[0], &rows[1]);
         let below = &rows[2.min(rows.len())..];
         // A workbook stores no trailing empty cells, so when the last question
@@ -647,7 +642,7 @@ impl Layout {
     }
 
     /// Whether a raw data row is to be left out, and why.
-    pub fn left_out(&self, raw: &StringRecord) -> Option<Left> {
+    pub fn left_out(&self, raw: &Record) -> Option<Left> {
         if let Some(c) = self.status
             && let Some(v) = raw.get(c)
             && matches!(key(v).as_str(), "survey preview" | "survey test" | "spam")
@@ -664,11 +659,11 @@ impl Layout {
     }
 
     /// The logical row for a raw data row.
-    pub fn apply<'r>(&self, raw: &'r StringRecord) -> Cow<'r, StringRecord> {
+    pub fn apply<'r>(&self, raw: &'r Record) -> Cow<'r, Record> {
         if self.passthrough {
             return Cow::Borrowed(raw);
         }
-        let mut out = StringRecord::with_capacity(raw.as_slice().len(), self.sources.len());
+        let mut out = Record::with_capacity(raw.text_len(), self.sources.len());
         let mut cell = String::new();
         for s in &self.sources {
             match s {
@@ -704,8 +699,8 @@ impl Layout {
 mod tests {
     use super::*;
 
-    fn rec(cells: &[&str]) -> StringRecord {
-        StringRecord::from(cells.to_vec())
+    fn rec(cells: &[&str]) -> Record {
+        Record::from(cells.to_vec())
     }
 
     #[test]
@@ -793,7 +788,7 @@ mod tests {
     }
 
     /// Ten responses in four closed columns, after `first`.
-    fn below(first: &[&str]) -> Vec<StringRecord> {
+    fn below(first: &[&str]) -> Vec<Record> {
         let mut rows = vec![
             rec(&["Which area?", "Your role?", "Trained?", "How often?"]),
             rec(first),

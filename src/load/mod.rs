@@ -6,8 +6,10 @@
 //! encodings and platform shapes stay inside this module.
 
 mod csv_file;
+mod csv_split;
 mod digest;
 pub mod layout;
+mod record;
 pub mod sniff;
 mod xlsx;
 
@@ -16,7 +18,6 @@ use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use csv::StringRecord;
 
 use crate::progress::Progress;
 use crate::summary::InputInfo;
@@ -24,6 +25,7 @@ use crate::text::column_name;
 use digest::sha256_of;
 use layout::Layout;
 pub use layout::SAMPLE_ROWS;
+pub use record::Record;
 use sniff::{HEAD_LEN, Kind, sniff};
 
 /// A row number as a spreadsheet shows it (the first row is 1). It differs
@@ -42,7 +44,7 @@ pub struct Header {
 /// Receives a file as it is read: its header once, then each response row.
 pub trait Sink {
     fn header(&mut self, header: &Header) -> Result<()>;
-    fn row(&mut self, row: RowNo, record: &StringRecord) -> Result<()>;
+    fn row(&mut self, row: RowNo, record: &Record) -> Result<()>;
 }
 
 #[derive(Debug, Clone, Default)]
@@ -67,7 +69,7 @@ struct Tally {
 /// format can reuse its buffers instead of allocating a record per row.
 trait Rows {
     /// The next raw row, or `Ok(None)` at the end.
-    fn next_row(&mut self) -> Result<Option<(RowNo, &StringRecord)>>;
+    fn next_row(&mut self) -> Result<Option<(RowNo, &Record)>>;
 
     /// What to suggest when a row is wider than the header.
     fn too_wide_hint(&self) -> &'static str {
@@ -181,12 +183,8 @@ fn read_head(src: &mut impl Read) -> io::Result<Vec<u8>> {
     Ok(head)
 }
 
-fn is_blank(r: &StringRecord) -> bool {
-    // Almost every row starts with a visible ASCII character: decide on the
-    // raw bytes first, and trim cell by cell only for rare all-space rows.
-    if r.as_slice().bytes().any(|b| b.is_ascii_graphic()) {
-        return false;
-    }
+fn is_blank(r: &Record) -> bool {
+    // Almost every row's first cell has text, which ends the search.
     r.iter().all(|c| c.trim().is_empty())
 }
 
@@ -200,7 +198,7 @@ fn feed(
     sink: &mut dyn Sink,
     forced: Option<usize>,
 ) -> Result<(Layout, u64, Tally)> {
-    let mut lead: Vec<(RowNo, StringRecord)> = Vec::new();
+    let mut lead: Vec<(RowNo, Record)> = Vec::new();
     while lead.len() < layout::SAMPLE_ROWS {
         match source.next_row()? {
             None => break,
@@ -211,7 +209,7 @@ fn feed(
     if lead.is_empty() {
         bail!("{} has no header row: every row is blank", path.display());
     }
-    let records: Vec<StringRecord> = lead.iter().map(|(_, r)| r.clone()).collect();
+    let records: Vec<Record> = lead.iter().map(|(_, r)| r.clone()).collect();
     let layout = Layout::detect(&records, forced);
     if forced.is_none()
         && let Some(e) = layout.doubtful_first_row(&records)
@@ -227,7 +225,7 @@ fn feed(
     let (mut rows, mut left) = (0u64, Tally::default());
     let hint = source.too_wide_hint();
     let first_column = source.first_column();
-    let mut handle = |row: RowNo, raw: &StringRecord| -> Result<()> {
+    let mut handle = |row: RowNo, raw: &Record| -> Result<()> {
         if is_blank(raw) {
             return Ok(());
         }
@@ -279,7 +277,7 @@ fn feed(
 /// Says why the first data row looks like a header row, and both ways on.
 fn doubtful_message(
     path: &Path,
-    lead: &[(RowNo, StringRecord)],
+    lead: &[(RowNo, Record)],
     layout: &Layout,
     e: &layout::Evidence,
 ) -> String {
@@ -352,7 +350,7 @@ mod tests {
             self.header = header.columns.clone();
             Ok(())
         }
-        fn row(&mut self, row: RowNo, record: &StringRecord) -> Result<()> {
+        fn row(&mut self, row: RowNo, record: &Record) -> Result<()> {
             self.rows
                 .push((row, record.iter().map(str::to_string).collect()));
             Ok(())

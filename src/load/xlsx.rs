@@ -4,9 +4,9 @@ use std::borrow::Cow;
 use std::io::{BufReader, Read, Seek};
 use std::path::Path;
 
+use super::Record;
 use anyhow::{Result, bail};
 use calamine::{Cell, DataRef, Reader, Xlsx, XlsxCellReader, XlsxError};
-use csv::StringRecord;
 
 use super::{Described, RowNo, Rows};
 use crate::dates::excel_serial_to_iso;
@@ -50,7 +50,7 @@ pub(super) fn read<R: Read + Seek, T>(
             ended: false,
             origin: None,
             replay: None,
-            record: StringRecord::new(),
+            record: Record::new(),
             width: 0,
             row_cells: Vec::new(),
             path,
@@ -112,7 +112,7 @@ struct SheetRows<'a, 'p, RS: Read + Seek> {
     /// A row already read (the header, when choosing the sheet), to be
     /// handed out again first.
     replay: Option<RowNo>,
-    record: StringRecord,
+    record: Record,
     /// The widest row so far: a workbook stores no trailing empty cells, so
     /// shorter rows are padded to it, as a CSV export would be.
     width: usize,
@@ -124,7 +124,7 @@ struct SheetRows<'a, 'p, RS: Read + Seek> {
 impl<'a, RS: Read + Seek> SheetRows<'a, '_, RS> {
     /// Reads up to the first row with any text, keeps it to be read again,
     /// and returns it (`None` for an empty sheet).
-    fn first_non_blank(&mut self) -> Result<Option<&StringRecord>> {
+    fn first_non_blank(&mut self) -> Result<Option<&Record>> {
         while let Some(row) = self.read_row()? {
             if self.record.iter().any(|c| !c.trim().is_empty()) {
                 self.replay = Some(row);
@@ -240,7 +240,7 @@ impl<RS: Read + Seek> Rows for SheetRows<'_, '_, RS> {
         self.origin
     }
 
-    fn next_row(&mut self) -> Result<Option<(RowNo, &StringRecord)>> {
+    fn next_row(&mut self) -> Result<Option<(RowNo, &Record)>> {
         if let Some(row) = self.replay.take() {
             return Ok(Some((row, &self.record)));
         }

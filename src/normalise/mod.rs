@@ -347,7 +347,7 @@ impl Sink for Normaliser<'_> {
 
     /// Codes one response. A repeated response id replaces the earlier row, so
     /// the last one read is kept.
-    fn row(&mut self, _row: RowNo, rec: &csv::StringRecord) -> Result<()> {
+    fn row(&mut self, _row: RowNo, rec: &crate::load::Record) -> Result<()> {
         let plan = self.plan.take().expect("header is called before row");
         let next = self.out.group.len();
         let target = match plan.id_col.map(|c| rec.get(c).unwrap_or("").trim()) {
@@ -488,7 +488,7 @@ mod tests {
             ("", "Southwark"),
         ];
         for (i, (id, borough)) in rows.iter().enumerate() {
-            let rec = csv::StringRecord::from(vec![*id, *borough]);
+            let rec = crate::load::Record::from(vec![*id, *borough]);
             n.row(i as RowNo + 2, &rec).unwrap();
         }
         let coded = n.finish();
