@@ -71,13 +71,15 @@ impl Choices {
     /// The code of "no answer" in [`Choices::codes`].
     pub const NO_ANSWER: u32 = NONE as u32;
 
-    /// The codes of responses `rows`, widened for polars (which has no
-    /// two-byte integers without a feature that costs build time), "no
-    /// answer" as [`Choices::NO_ANSWER`] rather than a null: a column
-    /// without a validity mask is a plain copy, where one with nulls was
-    /// built value by value (80 ms at a million responses to the SEL survey).
-    pub fn codes(&self, rows: std::ops::Range<usize>) -> Vec<u32> {
-        self.0[rows].iter().map(|&c| u32::from(c)).collect()
+    /// The codes of responses `first + k` for each k of `order`, widened for
+    /// polars (which has no two-byte integers without a feature that costs
+    /// build time), "no answer" as [`Choices::NO_ANSWER`] rather than a
+    /// null: a column without a validity mask is a plain copy, where one
+    /// with nulls was built value by value (80 ms at a million responses to
+    /// the SEL survey).
+    pub fn codes(&self, first: usize, order: &[u32]) -> Vec<u32> {
+        let rows = &self.0[first..];
+        order.iter().map(|&k| u32::from(rows[k as usize])).collect()
     }
 
     pub fn iter(&self) -> impl Iterator<Item = Option<u32>> + '_ {
