@@ -15,6 +15,7 @@ use encoding_rs::WINDOWS_1252;
 
 use super::csv_split::Splitter;
 use super::digest::Hashing;
+use super::record::Raw;
 use super::sniff::{Encoding, delimiter};
 use super::{Described, Record, RowNo, Rows};
 
@@ -22,7 +23,7 @@ use super::{Described, Record, RowNo, Rows};
 /// when the other core codes it (at 1M rows, 128 beat 64, 256, 512 and 2,048).
 const BATCH: usize = 128;
 
-type Batch = Vec<(RowNo, Record)>;
+type Batch = Vec<(RowNo, Raw)>;
 
 /// Reads a CSV and lends its rows to `take`, which consumes them all (or
 /// stops on an error). Returns what `take` returned, what the file is, and
@@ -42,17 +43,15 @@ pub(super) fn read<T>(
     let delim = delimiter(first_line.trim_start_matches('\u{feff}'));
     let used_1252 = AtomicBool::new(enc == Encoding::Windows1252);
 
-    // Two stages on two cores: this thread's helper reads, hashes, splits
-    // and decodes rows in batches; this thread codes them. A bounded channel keeps memory flat,
-    // and spent batches come back so their records' buffers are reused: a
-    // record freed on another thread than the one that allocated it is what
-    // made the allocator the hot spot.
+    // Two stages on two cores: this thread's helper reads, hashes and splits
+    // rows in batches; this thread decodes and codes them. A bounded channel
+    // keeps memory flat, and spent batches come back so their rows' buffers
+    // are reused: a buffer freed on another thread than the one that
+    // allocated it is what made the allocator the hot spot.
     let (tx, rx) = mpsc::sync_channel::<Result<Batch>>(8);
     let (back_tx, back_rx) = mpsc::channel::<Batch>();
-    let used_1252_ref = &used_1252;
     let (taken, digest) = std::thread::scope(|scope| {
         let parser = scope.spawn(move || -> Result<String> {
-            let used_1252 = used_1252_ref;
             // Hashed as it is read. No BufReader: the splitter reads in
             // megabytes into its own buffer, and a second buffer was a copy.
             let mut raw = Hashing::new(Cursor::new(head).chain(file));
@@ -69,9 +68,8 @@ pub(super) fn read<T>(
                 _ => Box::new(&mut raw),
             };
             let mut rows = Splitter::new(&mut decoded, delim, 1 << 20);
-            let mut first = true;
-            // Records from spent batches, ready to be read into again.
-            let mut pool: Vec<Record> = Vec::new();
+            // Buffers from spent batches, ready to be read into again.
+            let mut pool: Vec<Raw> = Vec::new();
             loop {
                 let mut batch = match back_rx.try_recv() {
                     Ok(mut spent) => {
@@ -82,8 +80,7 @@ pub(super) fn read<T>(
                 };
                 let mut done = false;
                 while batch.len() < BATCH {
-                    let mut rec = pool.pop().unwrap_or_default();
-                    let (mut bytes, mut bounds) = rec.take_bytes();
+                    let (mut bytes, mut bounds) = pool.pop().unwrap_or_default();
                     match rows.next_into(&mut bytes, &mut bounds) {
                         Err(e) => {
                             // The coder reports it; stop reading.
@@ -99,11 +96,7 @@ pub(super) fn read<T>(
                             done = true;
                             break;
                         }
-                        Ok(Some(row)) => {
-                            decode(&mut rec, bytes, bounds, first, used_1252);
-                            batch.push((row, rec));
-                            first = false;
-                        }
+                        Ok(Some(row)) => batch.push((row, (bytes, bounds))),
                     }
                 }
                 // A closed channel means the coder stopped on an error.
@@ -124,6 +117,8 @@ pub(super) fn read<T>(
             back: back_tx,
             batch: Vec::new(),
             pos: 0,
+            row: Record::new(),
+            used_1252: &used_1252,
         };
         let taken = take(&mut received);
         drop(received);
@@ -147,15 +142,23 @@ pub(super) fn read<T>(
 }
 
 /// The coder's end of the parser's channel.
-struct Received {
+/// Rows are decoded here rather than by the reader: reading and hashing
+/// keep the reader the busier of the two threads.
+struct Received<'a> {
     rx: mpsc::Receiver<Result<Batch>>,
     back: mpsc::Sender<Batch>,
     batch: Batch,
     pos: usize,
+    /// The row lent out; its buffers go back to the batch on the next call.
+    row: Record,
+    used_1252: &'a AtomicBool,
 }
 
-impl Rows for Received {
+impl Rows for Received<'_> {
     fn next_row(&mut self) -> Result<Option<(RowNo, &Record)>> {
+        if self.pos > 0 {
+            self.batch[self.pos - 1].1 = self.row.take_bytes();
+        }
         while self.pos == self.batch.len() {
             match self.rx.recv() {
                 Ok(Ok(batch)) => {
@@ -168,9 +171,12 @@ impl Rows for Received {
                 Err(_) => return Ok(None),
             }
         }
-        let (row, rec) = &self.batch[self.pos];
+        let (row, raw) = &mut self.batch[self.pos];
+        let (bytes, bounds) = std::mem::take(raw);
+        let row = *row;
         self.pos += 1;
-        Ok(Some((*row, rec)))
+        decode(&mut self.row, bytes, bounds, row == 1, self.used_1252);
+        Ok(Some((row, &self.row)))
     }
 }
 
