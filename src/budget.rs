@@ -30,7 +30,9 @@ const PER_XLSX_BYTE: u64 = 8;
 /// response id, and the counting frame, built a few questions at a time
 /// (`counts::QUESTIONS_PER_QUERY` columns of at most 8 bytes).
 /// Calibrated on the SEL survey: peak memory grew by 100 bytes per response
-/// from 100k to 1M responses; this gives 132, on the safe side.
+/// from 100k to 1M responses when this was set, and by 75 since the
+/// counting sorts rows by group (December 2026); this gives 132, on the
+/// safe side of both.
 pub fn per_response(t: &Template, quotes: bool) -> u64 {
     let mut bytes = 32 + 8 * crate::analysis::counts::QUESTIONS_PER_QUERY as u64;
     for q in t.analysed_questions() {
