@@ -210,8 +210,26 @@ fn count_polars(
             // No rows: one empty run still names every count, as zero.
             runs.push((all_slot, 0, 0));
         }
+        // Large groups: one select per group's run of rows. Polars sums
+        // booleans over a column by counting bits, but in a group_by it first
+        // turns each into a column of integers (a tenth of a second at a
+        // million rows). Many small groups: one group_by, whose key is
+        // sorted, so each group is found as a slice of rows (a select per
+        // group cost half a millisecond each). A group_by of no rows names no
+        // counts: a select does.
+        let by_group = (!rows.is_empty() && rows.len() / runs.len() < select_rows).then(|| {
+            let mut g = Column::new(
+                "g".into(),
+                runs.iter()
+                    .flat_map(|&(group, _, n)| std::iter::repeat_n(group as u32, n))
+                    .collect::<Vec<u32>>(),
+            );
+            g.set_sorted_flag(polars::series::IsSorted::Ascending);
+            g
+        });
         for (k, part) in all.chunks(QUESTIONS_PER_QUERY).enumerate() {
-            let mut columns = Vec::new();
+            // The group key, when the group_by counts.
+            let mut columns: Vec<Column> = by_group.iter().cloned().collect();
             let mut aggs: Vec<Expr> = Vec::new();
             if k == 0 {
                 aggs.push(len().alias("n"));
@@ -258,42 +276,10 @@ fn count_polars(
                 out[group] += v;
                 out[all_slot] += v;
             };
-            // (A group_by of no rows names no counts: a select does.)
-            if rows.is_empty() || rows.len() / runs.len() >= select_rows {
-                // Large groups: one select per group's run of rows. Polars
-                // sums booleans over a column by counting bits, but in a
-                // group_by it first turns each into a column of integers (a
-                // tenth of a second at a million rows).
-                for &(group, start, n) in &runs {
-                    let part = frame
-                        .slice(start as i64, n)
-                        .lazy()
-                        .select(aggs.clone())
-                        .collect()?;
-                    for c in part.columns() {
-                        add(
-                            group,
-                            c,
-                            c.cast(&DataType::UInt64)?.u64()?.get(0).unwrap_or(0),
-                        );
-                    }
-                }
-            } else {
-                // Many small groups: one group_by, whose key is sorted, so
-                // each group is found as a slice of rows (a select per group
-                // cost half a millisecond each).
-                let mut g = Column::new(
-                    "g".into(),
-                    runs.iter()
-                        .flat_map(|&(group, _, n)| std::iter::repeat_n(group as u32, n))
-                        .collect::<Vec<u32>>(),
-                );
-                g.set_sorted_flag(polars::series::IsSorted::Ascending);
-                let mut frame = frame;
-                frame.with_column(g)?;
-                let by_group = frame.lazy().group_by([col("g")]).agg(aggs).collect()?;
-                let codes: Vec<Option<u32>> = by_group.column("g")?.u32()?.iter().collect();
-                for c in by_group
+            if by_group.is_some() {
+                let counted_by = frame.lazy().group_by([col("g")]).agg(aggs).collect()?;
+                let codes: Vec<Option<u32>> = counted_by.column("g")?.u32()?.iter().collect();
+                for c in counted_by
                     .columns()
                     .iter()
                     .filter(|c| c.name().as_str() != "g")
@@ -303,6 +289,18 @@ fn count_polars(
                         if let (Some(group), Some(v)) = (code, v) {
                             add(*group as usize, c, v);
                         }
+                    }
+                }
+            } else {
+                for &(group, start, n) in &runs {
+                    let part = frame
+                        .slice(start as i64, n)
+                        .lazy()
+                        .select(aggs.clone())
+                        .collect()?;
+                    for c in part.columns() {
+                        let v = c.cast(&DataType::UInt64)?.u64()?.get(0).unwrap_or(0);
+                        add(group, c, v);
                     }
                 }
             }
