@@ -2,12 +2,11 @@
 
 use std::io::Write;
 
-use crate::load::Record;
 use anyhow::{Result, bail};
 
 use crate::cli::InitArgs;
 use crate::infer::{self, Profile};
-use crate::load::{self, Header, RowNo, Sink};
+use crate::load::{self, Header, Record, RowNo, Sink};
 use crate::text::header_key;
 
 /// Profiles every column; columns of later files are matched by header.

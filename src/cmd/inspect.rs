@@ -5,14 +5,13 @@
 use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
 
-use crate::load::Record;
 use anyhow::{Result, bail};
 use comfy_table::{Cell, CellAlignment};
 
 use serde::Serialize;
 
 use crate::cli::InspectArgs;
-use crate::load::{self, Header, RowNo, Sink};
+use crate::load::{self, Header, Record, RowNo, Sink};
 use crate::normalise::{ColumnPlan, ColumnUse, Normaliser, Unmatched, missing_group_message};
 use crate::render::describe_input;
 use crate::render::terminal::table;

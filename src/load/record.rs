@@ -61,7 +61,7 @@ impl Record {
         Some(&self.text[s as usize..e as usize])
     }
 
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = &str> + DoubleEndedIterator + '_ {
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
         self.bounds
             .iter()
             .map(|&(s, e)| &self.text[s as usize..e as usize])

@@ -4,11 +4,10 @@ use std::borrow::Cow;
 use std::io::{BufReader, Read, Seek};
 use std::path::Path;
 
-use super::Record;
 use anyhow::{Result, bail};
 use calamine::{Cell, DataRef, Reader, Xlsx, XlsxCellReader, XlsxError};
 
-use super::{Described, RowNo, Rows};
+use super::{Described, Record, RowNo, Rows};
 use crate::dates::excel_serial_to_iso;
 use crate::text::column_name;
 
