@@ -282,6 +282,23 @@ fn suppression_hides_small_counts_and_small_groups() {
     for line in md.lines().filter(|l| l.contains("most common")) {
         assert!(!line.contains("(0%)"), "{line}");
     }
+    // A question the export lacks is unanswered, not hidden; and where no
+    // group can be compared, the brief must not say the differences could
+    // be chance.
+    let line = |start: &str| {
+        md.lines()
+            .find(|l| l.contains(start))
+            .unwrap_or_else(|| panic!("no line with {start:?}"))
+            .to_string()
+    };
+    assert!(
+        line("involvement in cancer care?").contains("Nobody answered this question"),
+        "{}",
+        line("involvement in cancer care?")
+    );
+    assert!(line("No access to peer support:").contains("nobody answered"));
+    assert!(line("Feel professionally isolated:").contains("hidden"));
+    assert!(!md.contains("could be chance"), "{md}");
 }
 
 #[test]

@@ -115,15 +115,35 @@ fn lead(s: &Summary, inds: &[&IndicatorSummary], qs: &[&QuestionSummary]) -> Run
                 if inds.len() == 1 { "s" } else { "" }
             ));
         } else if standing.is_empty() {
-            parts.push(format!(
-                "On {} no {} differs clearly from the overall figure: the differences could be chance.",
-                if inds.len() == 1 {
-                    "this measure".to_string()
-                } else {
-                    format!("these {} measures", inds.len())
-                },
-                lower_first(&s.group_label)
-            ));
+            let group = lower_first(&s.group_label);
+            let these = if inds.len() == 1 {
+                "this measure".to_string()
+            } else {
+                format!("these {} measures", inds.len())
+            };
+            // A measure no group could be compared on says nothing about
+            // chance: it was hidden, or nobody answered.
+            let compared = inds
+                .iter()
+                .filter(|i| {
+                    s.groups
+                        .iter()
+                        .any(|g| i.cell(g).is_some_and(|c| c.vs_all.is_some()))
+                })
+                .count();
+            parts.push(if compared == 0 {
+                format!(
+                    "No {group} can be compared with the overall figure on {these}: the figures are hidden so that nobody can be identified, or nobody answered."
+                )
+            } else if compared < inds.len() {
+                format!(
+                    "On the {compared} of {these} that can be compared, no {group} differs clearly from the overall figure: the differences could be chance."
+                )
+            } else {
+                format!(
+                    "On {these} no {group} differs clearly from the overall figure: the differences could be chance."
+                )
+            });
         } else {
             let said: Vec<String> = standing
                 .iter()
@@ -144,15 +164,29 @@ fn lead(s: &Summary, inds: &[&IndicatorSummary], qs: &[&QuestionSummary]) -> Run
         }
     }
     if !qs.is_empty() && s.groups.len() >= 2 {
-        let differing = qs
-            .iter()
-            .filter(|q| largest_gap(s, q).is_some_and(|g| g.clear))
-            .count();
-        parts.push(format!(
-            "Answers differ clearly between {groups} on {differing} of {} question{}.",
-            qs.len(),
-            if qs.len() == 1 { "" } else { "s" }
-        ));
+        let gaps: Vec<Gap> = qs.iter().filter_map(|q| largest_gap(s, q)).collect();
+        let differing = gaps.iter().filter(|g| g.clear).count();
+        let these = if qs.len() == 1 {
+            "this question".to_string()
+        } else {
+            format!("these {} questions", qs.len())
+        };
+        parts.push(if gaps.is_empty() {
+            format!(
+                "No two {groups} can be compared on {these}: the figures are hidden so that nobody can be identified, or nobody answered."
+            )
+        } else if gaps.len() < qs.len() {
+            format!(
+                "Answers differ clearly between {groups} on {differing} of the {} of {these} that can be compared.",
+                gaps.len()
+            )
+        } else {
+            format!(
+                "Answers differ clearly between {groups} on {differing} of {} question{}.",
+                qs.len(),
+                if qs.len() == 1 { "" } else { "s" }
+            )
+        });
     }
     vec![Span::Text(parts.join(" "))]
 }
@@ -165,9 +199,11 @@ fn indicator_line(s: &Summary, ind: &IndicatorSummary, label: &str) -> Runs {
     match all.and_then(|c| c.percent.zip(c.base)) {
         Some((p, n)) => r.push(Span::Mark(format!(" {} overall (n={n})", pct(p)))),
         None => {
-            r.push(Span::Text(
-                " the overall figure is hidden so that nobody can be identified.".into(),
-            ));
+            r.push(Span::Text(if all.is_some_and(|c| c.base == Some(0)) {
+                " nobody answered.".into()
+            } else {
+                " the overall figure is hidden so that nobody can be identified.".into()
+            }));
             return r;
         }
     }
@@ -291,24 +327,24 @@ pub fn largest_gap(s: &Summary, q: &QuestionSummary) -> Option<Gap> {
 
 /// How far the most common answer in each group falls short of everyone:
 /// the lowest and highest top share over the groups, each with its group.
-/// Only published figures are read, so a group whose largest answer is
-/// hidden is left out.
-fn spread(s: &Summary, q: &QuestionSummary) -> Option<((String, f64), (String, f64))> {
+/// A group where a hidden answer could be larger than every shown one is
+/// left out: its top share is not known. None unless two groups are known;
+/// with them, how many groups are.
+fn spread(s: &Summary, q: &QuestionSummary) -> Option<((String, f64), (String, f64), usize)> {
     let tops: Vec<(String, f64)> = s
         .groups
         .iter()
         .filter_map(|g| {
-            let top = q
-                .options
-                .iter()
-                .filter_map(|o| q.cell(g, o)?.percent)
-                .max_by(f64::total_cmp)?;
-            Some((g.clone(), top))
+            let l = leader(q, g, s.disclosure.round).filter(|l| l.certain)?;
+            Some((g.clone(), l.options.first()?.1))
         })
         .collect();
+    if tops.len() < 2 {
+        return None;
+    }
     let lo = tops.iter().min_by(|a, b| a.1.total_cmp(&b.1))?.clone();
     let hi = tops.iter().max_by(|a, b| a.1.total_cmp(&b.1))?.clone();
-    Some((lo, hi))
+    Some((lo, hi, tops.len()))
 }
 
 /// A question's spread within groups and its largest difference between
@@ -317,20 +353,21 @@ fn question_line(s: &Summary, q: &QuestionSummary) -> Runs {
     let mut r = vec![Span::Strong(q.text.trim().to_string())];
     let groups = groups_word(s);
     let mut said = Vec::new();
-    if let Some((lo, hi)) = spread(s, q) {
+    if let Some((lo, hi, known)) = spread(s, q) {
         let verb = if q.kind == Kind::Multi {
             "chosen"
         } else {
             "given"
         };
-        said.push(if hi.1 < MOST {
+        let range = format!("{} to {} ({} to {})", pct(lo.1), pct(hi.1), lo.0, hi.0);
+        said.push(if hi.1 < MOST && known == s.groups.len() {
             format!(
-                "within every {group}, answers are mixed: the most common is {verb} by {} to {} ({} to {})",
-                pct(lo.1),
-                pct(hi.1),
-                lo.0,
-                hi.0,
-                group = lower_first(&s.group_label)
+                "within every {}, answers are mixed: the most common is {verb} by {range}",
+                lower_first(&s.group_label)
+            )
+        } else if hi.1 < MOST {
+            format!(
+                "within each of the {known} {groups} where the most common answer is known, answers are mixed: it is {verb} by {range}"
             )
         } else {
             format!(
@@ -344,19 +381,29 @@ fn question_line(s: &Summary, q: &QuestionSummary) -> Runs {
     }
     if let Some(g) = largest_gap(s, q) {
         said.push(g.describe(&groups));
-    } else if let Some(l) = leader(q) {
-        let (o, p) = (l.option, pct(l.percent));
-        said.push(if l.certain {
-            format!("the most common answer is \u{201c}{o}\u{201d} ({p})")
-        } else {
-            format!("of the answers shown, the most common is \u{201c}{o}\u{201d} ({p})")
+    } else if let Some(l) = leader(q, ALL, s.disclosure.round) {
+        let (names, is) = (l.names(true), if l.alone() { "is" } else { "are" });
+        said.push(match (l.certain, l.alone()) {
+            (true, true) => format!("the most common answer is {names}"),
+            (true, false) => format!("the most common answers are {names}"),
+            (false, _) => format!("of the answers shown, the most common {is} {names}"),
         });
     }
     if said.is_empty() {
-        said.push("the figures are hidden so that nobody can be identified".into());
+        said.push(if nobody_answered(q) {
+            "nobody answered this question".into()
+        } else {
+            "the figures are hidden so that nobody can be identified".into()
+        });
     }
     r.push(Span::Text(format!(" {}.", upper_first(&said.join("; ")))));
     r
+}
+
+/// Whether nobody at all answered: the export has no such column, or every
+/// answer was blank. That is not hidden, and the brief must not say it is.
+fn nobody_answered(q: &QuestionSummary) -> bool {
+    q.answered.get(ALL) == Some(&Some(0))
 }
 
 #[cfg(test)]
@@ -380,5 +427,33 @@ mod tests {
             s.group_label = label.into();
             assert_eq!(groups_word(&s), plural);
         }
+    }
+
+    /// The spread of top shares quotes only groups whose most common answer
+    /// is known: a hidden answer that could be larger leaves a group out.
+    #[test]
+    fn spread_leaves_out_groups_whose_top_answer_could_be_hidden() {
+        let mut s: Summary = serde_json::from_str(include_str!(
+            "../../tests/fixtures/disclosure/v0.1-sample-summary.json"
+        ))
+        .unwrap();
+        let at = |s: &Summary| s.questions.iter().position(|q| q.id == "tenure").unwrap();
+        let names = |s: &Summary| {
+            let (lo, hi, known) = spread(s, &s.questions[at(s)]).unwrap();
+            (lo.0, hi.0, known)
+        };
+        // Southwark shows 13 and 14 of 42; the 15 left could be one answer.
+        // Cross-borough and Not stated are hidden whole.
+        assert_eq!(names(&s), ("Lambeth".into(), "Bexley".into(), 5));
+        // Hide Lambeth's 12: its other answers leave 12 for the hidden one,
+        // more than its largest shown, 11.
+        let k = at(&s);
+        let c = s.questions[k]
+            .cells
+            .iter_mut()
+            .find(|c| c.group == "Lambeth" && c.count == Some(12))
+            .unwrap();
+        (c.count, c.percent) = (None, None);
+        assert_eq!(names(&s), ("Bromley".into(), "Bexley".into(), 4));
     }
 }

@@ -55,39 +55,107 @@ pub fn indicator_text(c: &IndicatorCell) -> String {
     }
 }
 
-/// The answer given most often overall, among the figures shown.
+/// The answer given most often in one group, among the figures shown.
 pub struct Leader<'q> {
-    pub option: &'q str,
-    pub percent: f64,
-    /// No hidden answer can be more common. When one could, the answer is
+    /// The shown answers that could be the most common, largest first. More
+    /// than one when another shown answer is as large or, with rounded
+    /// counts, could be: calling one of them "the most common" would be a
+    /// guess.
+    pub options: Vec<(&'q str, f64)>,
+    /// No hidden answer can be more common. When one could, the answers are
     /// only the most common *shown*, and the words must say so: a published
     /// "most common" that a hidden figure beats is a wrong statement.
     pub certain: bool,
 }
 
-/// The overall leader of a question, for the brief and the chart alt text
-/// alike, so that they cannot disagree. None when nothing above 0 is shown:
-/// a shown 0 beside hidden answers is not "the most common".
-pub fn leader(q: &QuestionSummary) -> Option<Leader<'_>> {
-    let shown: Vec<(&str, f64)> = q
+impl Leader<'_> {
+    /// `“A” (40%)`, or `“A” (40%) and “B” (40%)`, in curly or straight
+    /// quotes.
+    pub fn names(&self, curly: bool) -> String {
+        let (open, close) = if curly {
+            ('\u{201c}', '\u{201d}')
+        } else {
+            ('"', '"')
+        };
+        let named: Vec<String> = self
+            .options
+            .iter()
+            .map(|(o, p)| format!("{open}{o}{close} ({})", pct(*p)))
+            .collect();
+        document::join_and(&named)
+    }
+
+    /// Whether one answer leads alone.
+    pub fn alone(&self) -> bool {
+        self.options.len() == 1
+    }
+}
+
+/// A question's leader in one group (or All), for the brief and the chart
+/// alt text alike, so that they cannot disagree. None when nothing above 0
+/// is shown: a shown 0 beside hidden answers is not "the most common".
+///
+/// Worked out on published counts, which may be rounded to the nearest
+/// `round` (halves up): a published `p` is then a true count from
+/// `p - round/2` to `p + (round-1)/2`, and two answers are told apart only
+/// when that slack cannot close the gap.
+pub fn leader<'q>(q: &'q QuestionSummary, group: &str, round: Option<u32>) -> Option<Leader<'q>> {
+    let step = round.filter(|r| *r > 1).map_or(1, u64::from);
+    let (down, up) = (step / 2, (step - 1) / 2);
+    let cells: Vec<(&str, &Cell)> = q
         .options
         .iter()
-        .filter_map(|o| Some((o.as_str(), q.cell(ALL, o)?.percent?)))
+        .filter_map(|o| Some((o.as_str(), q.cell(group, o)?)))
         .collect();
-    let (option, percent) = shown
+    let shown: Vec<(&str, u64, f64)> = cells
+        .iter()
+        .filter_map(|(o, c)| Some((*o, c.count?, c.percent?)))
+        .collect();
+    let top = shown.iter().map(|s| s.1).max().filter(|n| *n > 0)?;
+    let mut options: Vec<(&str, u64, f64)> = shown
         .iter()
         .copied()
-        .max_by(|a, b| a.1.total_cmp(&b.1))
-        .filter(|(_, p)| *p > 0.0)?;
-    let hidden = shown.len() < q.options.len();
-    // One answer each: the hidden answers share what the shown ones leave of
-    // 100%, which a reader can work out anyway, so no hidden one can beat the
-    // leader when that remainder is below it.
-    let remainder = 100.0 - shown.iter().map(|(_, p)| p).sum::<f64>();
-    let certain = !hidden || (q.kind == Kind::Single && remainder < percent);
+        .filter(|s| s.1 + up + down >= top)
+        .collect();
+    options.sort_by(|a, b| b.1.cmp(&a.1));
+    // The most a hidden answer can be, as a reader works it out. One answer
+    // each: what the shown answers leave of the base. In a group: what the
+    // other groups' shown counts leave of All's, since the groups make up
+    // All. No hidden answer can beat the leader when its most is below the
+    // leader's least.
+    let one_answer = matches!(q.kind, Kind::Single | Kind::Likert);
+    let base = cells
+        .iter()
+        .find_map(|(_, c)| c.base.filter(|_| c.count.is_some()));
+    let row = base
+        .filter(|_| one_answer)
+        .map(|b| (b + up).saturating_sub(shown.iter().map(|s| s.1.saturating_sub(down)).sum()));
+    let column = |o: &str| -> Option<u64> {
+        if group == ALL {
+            return None;
+        }
+        let all = q.cell(ALL, o)?.count?;
+        let others: u64 = q
+            .cells
+            .iter()
+            .filter(|c| c.option == o && c.group != ALL && c.group != group)
+            .filter_map(|c| c.count)
+            .map(|n| n.saturating_sub(down))
+            .sum();
+        Some((all + up).saturating_sub(others))
+    };
+    let least = top.saturating_sub(down);
+    let certain = cells.len() == q.options.len()
+        && cells.iter().all(|(o, c)| {
+            c.count.is_some()
+                || row
+                    .into_iter()
+                    .chain(column(o))
+                    .min()
+                    .is_some_and(|m| m < least)
+        });
     Some(Leader {
-        option,
-        percent,
+        options: options.iter().map(|(o, _, p)| (*o, *p)).collect(),
         certain,
     })
 }
@@ -379,20 +447,107 @@ mod tests {
     #[test]
     fn the_leader_is_called_most_common_only_when_nothing_hidden_can_beat_it() {
         let l = |kind, shown: &[_]| {
-            leader(&question(kind, shown)).map(|l| (l.option.to_string(), l.percent, l.certain))
+            leader(&question(kind, shown), ALL, None).map(|l| (l.names(false), l.certain))
         };
         let all_shown = [("A", Some(20.0)), ("B", Some(50.0)), ("C", Some(30.0))];
-        assert_eq!(l(Kind::Multi, &all_shown), Some(("B".into(), 50.0, true)));
+        assert_eq!(
+            l(Kind::Multi, &all_shown),
+            Some(("\"B\" (50%)".into(), true))
+        );
         // One answer each: the hidden share is at most 100 - 40 - 35 = 25.
         let hidden = [("A", Some(40.0)), ("B", Some(35.0)), ("C", None)];
-        assert_eq!(l(Kind::Single, &hidden), Some(("A".into(), 40.0, true)));
+        assert_eq!(l(Kind::Single, &hidden), Some(("\"A\" (40%)".into(), true)));
+        // Likert questions are one answer each too.
+        assert_eq!(l(Kind::Likert, &hidden), Some(("\"A\" (40%)".into(), true)));
         // ... but here it could be 60, and with ticks it could be anything.
         let big = [("A", Some(40.0)), ("B", None), ("C", None)];
-        assert_eq!(l(Kind::Single, &big), Some(("A".into(), 40.0, false)));
-        assert_eq!(l(Kind::Multi, &hidden), Some(("A".into(), 40.0, false)));
+        assert_eq!(l(Kind::Single, &big), Some(("\"A\" (40%)".into(), false)));
+        assert_eq!(l(Kind::Multi, &hidden), Some(("\"A\" (40%)".into(), false)));
+        // A remainder equal to the leader could tie it.
+        let tie = [("A", Some(40.0)), ("B", Some(20.0)), ("C", None)];
+        assert_eq!(l(Kind::Single, &tie), Some(("\"A\" (40%)".into(), false)));
         // A shown 0 beside hidden answers leads nothing.
         let zero = [("A", None), ("None of these", Some(0.0))];
         assert_eq!(l(Kind::Multi, &zero), None);
+        // Two answers as large are named together, largest first.
+        let two = [("A", Some(20.0)), ("B", Some(40.0)), ("C", Some(40.0))];
+        assert_eq!(
+            l(Kind::Single, &two),
+            Some(("\"B\" (40%) and \"C\" (40%)".into(), true))
+        );
+    }
+
+    /// A rounded count is within half a step of the truth: answers are told
+    /// apart only when published a step or more apart, and the hidden
+    /// remainder is counted at its largest.
+    #[test]
+    fn rounded_counts_are_told_apart_only_beyond_their_slack() {
+        let l = |shown: &[_], round| {
+            leader(&question(Kind::Single, shown), ALL, Some(round))
+                .map(|l| (l.names(false), l.certain))
+        };
+        // Published 40 and 35 with round 5: true counts 38..42 and 33..37.
+        let apart = [("A", Some(40.0)), ("B", Some(35.0)), ("C", Some(25.0))];
+        assert_eq!(l(&apart, 5), Some(("\"A\" (40%)".into(), true)));
+        let tied = [("A", Some(40.0)), ("B", Some(40.0)), ("C", Some(20.0))];
+        assert_eq!(
+            l(&tied, 10),
+            Some(("\"A\" (40%) and \"B\" (40%)".into(), true))
+        );
+        // A hidden C: at most 100 + 2 - 38 - 33 = 31, below A's least, 38.
+        let hidden = [("A", Some(40.0)), ("B", Some(35.0)), ("C", None)];
+        assert_eq!(l(&hidden, 5), Some(("\"A\" (40%)".into(), true)));
+        // Exact counts would leave C at most 35, below 40; rounded, C could
+        // be 100 + 2 - 38 - 23 = 41, above A's least.
+        let close = [("A", Some(40.0)), ("B", Some(25.0)), ("C", None)];
+        assert_eq!(
+            leader(&question(Kind::Single, &close), ALL, None).map(|l| l.certain),
+            Some(true)
+        );
+        assert_eq!(l(&close, 5), Some(("\"A\" (40%)".into(), false)));
+    }
+
+    /// In a group, a hidden tick is at most what the other groups' shown
+    /// counts leave of All's.
+    #[test]
+    fn a_hidden_answer_in_a_group_is_bounded_by_the_other_groups() {
+        // Two options, groups G and H; G's "B" is hidden.
+        let cell = |group: &str, option: &str, count: Option<u64>, base| Cell {
+            group: group.into(),
+            option: option.into(),
+            count,
+            base: Some(base),
+            percent: count.map(|n| 100.0 * n as f64 / base as f64),
+            suppressed: count.is_none(),
+            suppression: None,
+        };
+        let q = |all_b| QuestionSummary {
+            id: "q".into(),
+            text: "Q?".into(),
+            kind: Kind::Multi,
+            section: "S".into(),
+            options: vec!["A".into(), "B".into()],
+            answered: Default::default(),
+            cells: vec![
+                cell("G", "A", Some(20), 40),
+                cell("G", "B", None, 40),
+                cell("H", "A", Some(10), 30),
+                cell("H", "B", Some(12), 30),
+                cell(ALL, "A", Some(30), 70),
+                cell(ALL, "B", Some(all_b), 70),
+            ],
+            quotes: vec![],
+        };
+        let certain = |all_b, round| leader(&q(all_b), "G", round).map(|l| l.certain);
+        // G's B is 31 - 12 = 19 at most: below 20.
+        assert_eq!(certain(31, None), Some(true));
+        // 32 - 12 = 20 could tie.
+        assert_eq!(certain(32, None), Some(false));
+        // Rounded to 5 (counts here need not be multiples; the slack is what
+        // is tested): at most 31 + 2 - 10 = 23, above G's least A, 18.
+        assert_eq!(certain(31, Some(5)), Some(false));
+        // All's own leader has no groups to bound it: B shown, so certain.
+        assert_eq!(leader(&q(31), ALL, None).map(|l| l.certain), Some(true));
     }
 
     #[test]

@@ -194,12 +194,14 @@ fn question_alt(s: &Summary, q: &QuestionSummary) -> String {
                 )
             })
         }
-        Kind::Single | Kind::Multi | Kind::Text => leader(q).map(|l| {
-            let (o, p) = (l.option, pct(l.percent));
-            if l.certain {
-                format!("The most common answer overall is \"{o}\" ({p})")
-            } else {
-                format!("Of the answers shown, the most common overall is \"{o}\" ({p})")
+        Kind::Single | Kind::Multi | Kind::Text => leader(q, ALL, s.disclosure.round).map(|l| {
+            let (names, is) = (l.names(false), if l.alone() { "is" } else { "are" });
+            match (l.certain, l.alone()) {
+                (true, true) => format!("The most common answer overall is {names}"),
+                (true, false) => format!("The most common answers overall are {names}"),
+                (false, _) => {
+                    format!("Of the answers shown, the most common overall {is} {names}")
+                }
             }
         }),
     };
