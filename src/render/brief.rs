@@ -325,12 +325,16 @@ pub fn largest_gap(s: &Summary, q: &QuestionSummary) -> Option<Gap> {
     best
 }
 
+/// The lowest and highest top share, each with its group, and how many
+/// groups' tops are known.
+type Spread = ((String, f64), (String, f64), usize);
+
 /// How far the most common answer in each group falls short of everyone:
 /// the lowest and highest top share over the groups, each with its group.
 /// A group where a hidden answer could be larger than every shown one is
 /// left out: its top share is not known. None unless two groups are known;
 /// with them, how many groups are.
-fn spread(s: &Summary, q: &QuestionSummary) -> Option<((String, f64), (String, f64), usize)> {
+fn spread(s: &Summary, q: &QuestionSummary) -> Option<Spread> {
     let tops: Vec<(String, f64)> = s
         .groups
         .iter()

@@ -117,7 +117,7 @@ pub fn leader<'q>(q: &'q QuestionSummary, group: &str, round: Option<u32>) -> Op
         .copied()
         .filter(|s| s.1 + up + down >= top)
         .collect();
-    options.sort_by(|a, b| b.1.cmp(&a.1));
+    options.sort_by_key(|o| std::cmp::Reverse(o.1));
     // The most a hidden answer can be, as a reader works it out. One answer
     // each: what the shown answers leave of the base. In a group: what the
     // other groups' shown counts leave of All's, since the groups make up
