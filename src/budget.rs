@@ -4,7 +4,7 @@
 //!
 //! Rows are streamed, but every response's coded answers are kept (repeated
 //! response ids replace earlier rows, and the counts are one query over all
-//! of them), so memory grows with the number of responses: about 130 bytes
+//! of them), so memory grows with the number of responses: about 70 bytes
 //! each for the SEL survey, against about 480 bytes of CSV.
 
 use std::fs::File;
@@ -25,16 +25,15 @@ const FIXED: u64 = 64 << 20;
 /// (1.5 bytes per byte); 8 leaves room for text that compresses better.
 const PER_XLSX_BYTE: u64 = 8;
 
-/// Bytes held per response: its coded answers (2 bytes per one-answer
-/// question, 8 per multi-select, 1 per open question), its group code and
-/// response id, and the counting frame, built a few questions at a time
-/// (`counts::QUESTIONS_PER_QUERY` columns of at most 8 bytes).
-/// Calibrated on the SEL survey: peak memory grew by 100 bytes per response
-/// from 100k to 1M responses when this was set, and by 75 since the
-/// counting sorts rows by group (December 2026); this gives 132, on the
-/// safe side of both.
+/// Bytes held per response for the whole run: its coded answers (2 bytes
+/// per one-answer question, 8 per multi-select, 1 per open question), and
+/// its group code, response id and place in the dedupe tables.
+/// Calibrated on the SEL survey (50 bytes of answers): peak memory grew by
+/// 67 bytes per response from 1M to 10M responses (December 2026), where
+/// the counting frame no longer grows (see `FRAME_PER_ROW`); 24 bytes of
+/// the rest gives 74.
 pub fn per_response(t: &Template, quotes: bool) -> u64 {
-    let mut bytes = 32 + 8 * crate::analysis::counts::QUESTIONS_PER_QUERY as u64;
+    let mut bytes = 24;
     for q in t.analysed_questions() {
         bytes += match q.kind {
             Kind::Single | Kind::Likert => 2,
@@ -48,6 +47,20 @@ pub fn per_response(t: &Template, quotes: bool) -> u64 {
         bytes += 64; // respondents' names, for redaction
     }
     bytes
+}
+
+/// Bytes per row of the counting frame: a slice of at most
+/// `counts::ROWS_PER_QUERY` rows, sorted by group, a few questions at a time
+/// (`counts::QUESTIONS_PER_QUERY` columns of at most 8 bytes). It is built
+/// again for each slice, so it grows with responses only up to one slice.
+const FRAME_PER_ROW: u64 = 8 * crate::analysis::counts::QUESTIONS_PER_QUERY as u64;
+
+/// The memory a run of `responses` responses is judged to need, workbooks
+/// aside. Memory grew by 75 bytes per response from 100k to 1M responses and
+/// by 67 from 1M to 10M; this estimate grows by 122 and 74.
+pub fn need(t: &Template, quotes: bool, responses: u64) -> u64 {
+    let frame_rows = responses.min(crate::analysis::counts::ROWS_PER_QUERY as u64);
+    FIXED + responses * per_response(t, quotes) + frame_rows * FRAME_PER_ROW
 }
 
 /// What can be told about an input's size before reading it.
@@ -138,7 +151,7 @@ pub fn check(inputs: &[PathBuf], t: &Template, quotes: bool, limit: Option<u64>)
             Input::Workbook(bytes) => workbooks += bytes,
         }
     }
-    let need = FIXED + responses * per_response(t, quotes) + workbooks * PER_XLSX_BYTE;
+    let need = need(t, quotes, responses) + workbooks * PER_XLSX_BYTE;
     if need <= limit {
         return Ok(());
     }
@@ -220,13 +233,22 @@ fn thousands(n: u64) -> String {
 mod tests {
     use super::*;
 
-    /// The estimate stays above what the SEL survey was measured to need
-    /// (100 bytes per response from 100k to 1M), but not far above.
+    /// The estimate stays above what the SEL survey was measured to need,
+    /// but not far above: its peak memory was 107 MB at 1M responses and
+    /// 682 MB at 10M (benches/results.md), growing 75 bytes per response
+    /// from 100k to 1M and 67 from 1M to 10M.
     #[test]
-    fn per_response_covers_the_measured_sel_figure() {
+    fn the_estimate_covers_the_measured_sel_figures() {
         let t = crate::survey::Template::builtin();
         let b = per_response(&t, false);
-        assert!((100..=140).contains(&b), "{b}");
+        assert!((67..=90).contains(&b), "{b}");
+        for (responses, measured) in [(1_000_000, 107_000_000), (10_000_000, 682_000_000)] {
+            let estimate = need(&t, false, responses);
+            assert!(
+                (measured..=measured * 2).contains(&estimate),
+                "{responses} responses: estimate {estimate}, measured {measured}"
+            );
+        }
     }
 
     #[test]

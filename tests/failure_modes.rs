@@ -263,7 +263,7 @@ fn out_must_not_be_a_file() {
 
 /// An export too large for the memory allowed is refused before it is read,
 /// with the way round it, and nothing is written; within the allowance the
-/// same file gives a report. The two limits differ by 3 MB, about 23,000
+/// same file gives a report. The two limits differ by 3 MB, about 25,000
 /// responses: the 20,000 must be counted, and not wildly over-counted.
 #[test]
 fn an_export_too_large_for_memory_is_refused_before_reading() {

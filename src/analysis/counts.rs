@@ -81,7 +81,7 @@ pub struct IndicatorCounts {
 pub const QUESTIONS_PER_QUERY: usize = 6;
 
 /// Rows counted by one polars query (see `count_polars`).
-const ROWS_PER_QUERY: usize = 1 << 20;
+pub const ROWS_PER_QUERY: usize = 1 << 20;
 
 /// The rows a group needs on average for each group to be counted by a
 /// select of its own rather than by one group_by (see `count_polars`). At a
