@@ -5,7 +5,9 @@ responses (CSV), 100k (.xlsx), a many-groups survey (100 groups) and, with
 Rust) and three peers computing the same per-group counts and bases in the
 same run: DuckDB (SQL), polars (lazy) and pandas. The peers must agree with
 survey-lens's counts or the benchmark stops. Prints a table and writes
-benches/results.md.
+benches/results.md. On each input, survey-lens (all formats, then json
+only), the floor and any baseline are run in turn, round after round, and
+each row gives medians: a slow spell of the machine then slows them alike.
 
     pip install -r benches/peer/requirements.txt
     python3 benches/bench.py            # --quick: no 1M; --big: add 10M
@@ -45,17 +47,29 @@ def sh(args, **kw):
     return subprocess.run(args, check=True, **kw)
 
 
-def timed(args, runs):
-    """Median wall time and the peak RSS (KB) of `args` over `runs` runs."""
-    walls, rss = [], 0
+def once(args):
+    """Wall time and peak RSS (KB) of one run of `args`."""
+    t0 = time.perf_counter()
+    p = subprocess.run(["/usr/bin/time", "-f", "%M"] + [str(a) for a in args], capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    if p.returncode != 0:
+        sys.exit(f"failed: {' '.join(map(str, args))}\n{p.stderr}")
+    return wall, int(p.stderr.strip().splitlines()[-1])
+
+
+def interleaved(commands, runs):
+    """(median wall time, peak RSS in KB) of each of `commands`, run in turn
+    `runs` times: A B C A B C ... A slow minute on a shared machine then
+    slows every command alike, so ratios between them (ours against the
+    floor) stay steadier than when each is timed in a block of its own."""
+    walls = [[] for _ in commands]
+    rss = [0 for _ in commands]
     for _ in range(runs):
-        t0 = time.perf_counter()
-        p = subprocess.run(["/usr/bin/time", "-f", "%M"] + [str(a) for a in args], capture_output=True, text=True)
-        walls.append(time.perf_counter() - t0)
-        if p.returncode != 0:
-            sys.exit(f"failed: {' '.join(map(str, args))}\n{p.stderr}")
-        rss = max(rss, int(p.stderr.strip().splitlines()[-1]))
-    return statistics.median(walls), rss
+        for k, args in enumerate(commands):
+            w, r = once(args)
+            walls[k].append(w)
+            rss[k] = max(rss[k], r)
+    return [(statistics.median(w), r) for w, r in zip(walls, rss)]
 
 
 def floor_binary():
@@ -167,16 +181,29 @@ def main():
     for label, n, f, t in make_inputs(template):
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "r"
-            runs = 1 if "groups" in label else 5 if n <= 1_000_000 else 3
+            runs = 1 if "groups" in label else 7 if n <= 1_000_000 else 3
             cfg = ["--config", t]
-            # The floor first: it also brings the file into the page cache, so
-            # that no row (the 10M one runs once) times a read from disk.
-            floor_t = timed([floor, f], runs)[0] if f.suffix == ".csv" else None
-            all_t, all_rss = timed([BIN, "report", f, *cfg, "--out", out, "-q"], runs)
-            json_t, json_rss = timed([BIN, "report", f, *cfg, "--out", out, "-q", "--format", "json"], runs)
+            # One untimed pass of the floor brings the file into the page
+            # cache, so that no row (the 10M one runs 3 times) times a read
+            # from disk.
+            csv_in = f.suffix == ".csv"
+            if csv_in:
+                once([floor, f])
+            commands = [
+                [BIN, "report", f, *cfg, "--out", out, "-q"],
+                [BIN, "report", f, *cfg, "--out", out, "-q", "--format", "json"],
+            ]
+            if csv_in:
+                commands.append([floor, f])
             # The build that set the .xlsx target, on the same workbook (its
             # built-in template is the SEL one, as `t` is).
-            base_t = timed([BASELINE, "report", f, "--out", Path(tmp) / "b", "-q"], runs)[0] if BASELINE and f.suffix == ".xlsx" else None
+            baseline = BASELINE and f.suffix == ".xlsx"
+            if baseline:
+                commands.append([BASELINE, "report", f, "--out", Path(tmp) / "b", "-q"])
+            times = interleaved(commands, runs)
+            (all_t, all_rss), (json_t, json_rss) = times[0], times[1]
+            floor_t = times[2][0] if csv_in else None
+            base_t = times[-1][0] if baseline else None
             # Counts to check against the peers: no suppression.
             sh([BIN, "report", f, *cfg, "--out", out, "-q", "--format", "json", "--min-cell", "0"])
             ours = ours_counts(json.loads((out / "summary.json").read_text()))
@@ -204,8 +231,9 @@ def write_results(rows):
         "# survey-lens benchmark",
         "",
         f"Machine: {os.cpu_count()} cores ({cpu}). One run of `python3 benches/bench.py{' --big' if BIG else ''}{' --baseline BIN' if BASELINE else ''}`; every row below comes from it.",
-        "`report` writes every format (md, json, csv, svg, png, html, xlsx) unless noted; times are medians of 5 runs",
-        "(3 at 10M, where the page cache may not hold the whole file; 1 for the many-groups row), peers ran once. Peak memory is the maximum RSS.",
+        "`report` writes every format (md, json, csv, svg, png, html, xlsx) unless noted; times are medians of 7 runs",
+        "(3 at 10M, where the page cache may not hold the whole file; 1 for the many-groups row), with survey-lens, the floor and any baseline",
+        "run in turn each round so that a slow spell slows them alike; peers ran once. Peak memory is the maximum RSS.",
         "",
         "- **floor**: a plain single-threaded parse of the same file with the `csv` crate, counting records and nothing",
         "  else (`benches/floor.rs`). No report can be faster than splitting the rows once.",
