@@ -111,6 +111,7 @@ impl ReadArgs {
             sheet: self.sheet.clone(),
             progress,
             header_rows: self.header_rows.map(usize::from),
+            split_at: None,
         }
     }
 }

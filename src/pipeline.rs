@@ -131,7 +131,7 @@ pub fn summarise(
     }
     let mut infos = Vec::with_capacity(inputs.len());
     for path in inputs {
-        infos.push(load::read(path, opts, &mut norm)?);
+        infos.push(load::read_split(path, opts, &mut norm)?);
     }
     if norm.questions_found() == 0 {
         bail!(

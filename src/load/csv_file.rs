@@ -182,7 +182,7 @@ impl Rows for Received<'_> {
 
 /// One row as text: UTF-8 when it is valid, Windows-1252 otherwise. A UTF-8
 /// BOM at the start of the file is dropped.
-fn decode(
+pub(super) fn decode(
     rec: &mut Record,
     bytes: Vec<u8>,
     bounds: Vec<(u32, u32)>,

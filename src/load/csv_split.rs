@@ -35,6 +35,10 @@ pub(super) struct Splitter<R> {
     /// Before the first record (where a byte-order mark may be).
     at_start: bool,
     records: RowNo,
+    /// Bytes of `src` read and dropped from `buf` before `buf[0]`, plus
+    /// where `src` starts in the file: `base + pos` is the file offset of
+    /// the next unparsed byte.
+    base: u64,
 }
 
 impl<R: Read> Splitter<R> {
@@ -51,7 +55,41 @@ impl<R: Read> Splitter<R> {
             rewritten: Vec::new(),
             at_start: true,
             records: 0,
+            base: 0,
         }
+    }
+
+    /// A splitter for a later part of a file: `src` starts at file offset
+    /// `at`, on a record boundary, after `records` records. No byte-order
+    /// mark is looked for there.
+    pub(super) fn part(src: R, delim: u8, capacity: usize, at: u64, records: RowNo) -> Splitter<R> {
+        Splitter {
+            at_start: false,
+            records,
+            base: at,
+            ..Splitter::new(src, delim, capacity)
+        }
+    }
+
+    /// The file offset where the next record starts (past blank lines and
+    /// line ends), or of the end when there is none. Only between records,
+    /// after the first.
+    pub(super) fn next_start(&mut self) -> io::Result<u64> {
+        debug_assert!(!self.at_start, "the byte-order mark is looked for first");
+        loop {
+            while self.pos < self.end && matches!(self.buf[self.pos], b'\n' | b'\r') {
+                self.pos += 1;
+            }
+            if self.pos < self.end || self.eof {
+                return Ok(self.base + self.pos as u64);
+            }
+            self.fill()?;
+        }
+    }
+
+    /// Gives back the source, for reading what is left of it.
+    pub(super) fn into_inner(self) -> R {
+        self.src
     }
 
     /// Reads the next record into `bytes` (the line, then any rewritten
@@ -116,6 +154,7 @@ impl<R: Read> Splitter<R> {
     /// one record fills it.
     fn fill(&mut self) -> io::Result<()> {
         self.specials.reset();
+        self.base += self.pos as u64;
         self.buf.copy_within(self.pos..self.end, 0);
         self.end -= self.pos;
         self.pos = 0;

@@ -49,6 +49,60 @@ impl Ids {
         }
         earlier
     }
+
+    /// `place` for an id as a later part of the file kept it.
+    pub(super) fn place_key(&mut self, key: Key, next: usize) -> usize {
+        let earlier = match key {
+            Key::Number(n) => self.number(n, next),
+            Key::Text(t) => *self.text.entry(t).or_insert(next),
+        };
+        if earlier != next {
+            self.removed += 1;
+        }
+        earlier
+    }
+
+    /// Takes in the ids of a later part of the file, whose rows are appended
+    /// from row `base`, when none of them was seen here: then each is a new
+    /// row. Gives the part back otherwise. (Numeric ids in increasing order,
+    /// the usual case, are told apart by the first and last alone.)
+    pub(super) fn append(&mut self, part: Ids, base: usize) -> Option<Ids> {
+        let plain = part.numbers.is_empty() && part.text.is_empty();
+        let after = match (self.rising.last(), part.rising.first()) {
+            (Some(last), Some(first)) => first > last,
+            _ => true,
+        };
+        if !(plain && after && self.numbers.is_empty()) {
+            return Some(part);
+        }
+        self.rising.extend(part.rising);
+        self.rising_rows
+            .extend(part.rising_rows.into_iter().map(|r| r + base));
+        self.removed += part.removed;
+        None
+    }
+
+    /// Each of `rows` rows' id (none for a row without one), and how many
+    /// rows replaced an earlier one.
+    pub(super) fn into_keys(self, rows: usize) -> (Vec<Option<Key>>, u64) {
+        let mut keys: Vec<Option<Key>> = (0..rows).map(|_| None).collect();
+        for (&n, &row) in self.rising.iter().zip(&self.rising_rows) {
+            keys[row] = Some(Key::Number(n));
+        }
+        for (n, row) in self.numbers {
+            keys[row] = Some(Key::Number(n));
+        }
+        for (t, row) in self.text {
+            keys[row] = Some(Key::Text(t));
+        }
+        (keys, self.removed)
+    }
+}
+
+/// A response id as kept: a number, or text.
+pub(super) enum Key {
+    Number(u64),
+    Text(String),
 }
 
 impl Ids {

@@ -13,7 +13,7 @@ mod tally;
 
 use anyhow::{Result, bail};
 
-use crate::load::{Header, RowNo, Sink};
+use crate::load::{Forking, Header, RowNo, Sink};
 use crate::summary::DataQuality;
 use crate::survey::{Kind, Template};
 use crate::text::{header_key, key};
@@ -129,6 +129,7 @@ pub struct Coded {
 }
 
 /// How one file's columns map onto the template.
+#[derive(Clone)]
 struct FilePlan {
     /// None when the template groups nobody.
     group_col: Option<usize>,
@@ -388,6 +389,84 @@ impl Sink for Normaliser<'_> {
         }
         self.plan = Some(plan);
         Ok(())
+    }
+}
+
+/// A later part of a file is coded into a fork on another thread, and
+/// absorbed as if its rows had followed: rows are appended in order, and a
+/// row whose response id was seen before replaces the earlier one, as when
+/// it is read in one pass.
+impl Forking for Normaliser<'_> {
+    fn fork(&self) -> Self {
+        let mut part = Normaliser::new(self.template);
+        part.keep_text = self.keep_text;
+        part.plan = self.plan.clone();
+        part
+    }
+
+    fn absorb(&mut self, part: Self) {
+        let Normaliser {
+            ids, tallies, out, ..
+        } = part;
+        self.tallies.absorb(tallies);
+        let base = self.out.group.len();
+        let targets: Option<Vec<usize>> = match self.ids.append(ids, base) {
+            None => None,
+            Some(ids) => {
+                let (keys, removed) = ids.into_keys(out.group.len());
+                self.ids.removed += removed;
+                let mut next = base;
+                let targets: Vec<usize> = keys
+                    .into_iter()
+                    .map(|k| {
+                        let t = k.map_or(next, |k| self.ids.place_key(k, next));
+                        if t == next {
+                            next += 1;
+                        }
+                        t
+                    })
+                    .collect();
+                let appended = targets.iter().enumerate().all(|(j, &t)| t == base + j);
+                (!appended).then_some(targets)
+            }
+        };
+        let mine = &mut self.out;
+        let Some(targets) = targets else {
+            // No id seen before: the part's rows follow these.
+            mine.group.extend(out.group);
+            for (a, b) in mine.answers.iter_mut().zip(out.answers) {
+                match (a, b) {
+                    (Answers::Choice(a), Answers::Choice(b)) => a.0.extend(b.0),
+                    (Answers::Multi(a), Answers::Multi(b)) => a.extend(b),
+                    (Answers::Text(a), Answers::Text(b)) => a.extend(b),
+                    _ => unreachable!("a fork has the same questions"),
+                }
+            }
+            for (a, b) in mine.texts.iter_mut().zip(out.texts) {
+                a.extend(b);
+            }
+            mine.names.extend(out.names);
+            return;
+        };
+        for (j, &t) in targets.iter().enumerate() {
+            put(&mut mine.group, t, out.group[j]);
+            for (a, b) in mine.answers.iter_mut().zip(&out.answers) {
+                match (a, b) {
+                    (Answers::Choice(a), Answers::Choice(b)) => a.put(t, b.get(j)),
+                    (Answers::Multi(a), Answers::Multi(b)) => put(a, t, b[j]),
+                    (Answers::Text(a), Answers::Text(b)) => put(a, t, b[j]),
+                    _ => unreachable!("a fork has the same questions"),
+                }
+            }
+            for (a, b) in mine.texts.iter_mut().zip(&out.texts) {
+                if let Some(text) = b.get(j) {
+                    put(a, t, text.clone());
+                }
+            }
+            if let Some(name) = out.names.get(j) {
+                put(&mut mine.names, t, name.clone());
+            }
+        }
     }
 }
 

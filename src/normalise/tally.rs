@@ -42,6 +42,28 @@ impl Tallies {
         }
     }
 
+    /// Adds what a later part of the same file saw (its rows only: the
+    /// header was noted once, here).
+    pub(super) fn absorb(&mut self, part: Tallies) {
+        fn add<K: Ord>(to: &mut BTreeMap<K, u64>, from: BTreeMap<K, u64>) {
+            for (k, n) in from {
+                *to.entry(k).or_default() += n;
+            }
+        }
+        add(&mut self.other_groups, part.other_groups);
+        add(&mut self.unrecognised, part.unrecognised);
+        add(&mut self.as_other, part.as_other);
+        add(&mut self.identity_dropped, part.identity_dropped);
+        add(&mut self.unclaimed, part.unclaimed);
+        add(&mut self.repeated, part.repeated);
+        for (f, p) in self.found.iter_mut().zip(part.found) {
+            *f |= p;
+        }
+        for (day, n) in part.dates {
+            *self.dates.entry(day).or_default() += n;
+        }
+    }
+
     /// Notes what a file's columns are used for.
     pub(super) fn columns(&mut self, plan: &ColumnPlan, header: &Header) {
         for (qi, c) in plan.question_cols.iter().enumerate() {
