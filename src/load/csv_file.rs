@@ -127,18 +127,22 @@ pub(super) fn read<T>(
             .map_err(|_| anyhow::anyhow!("reading {} failed", path.display()))??;
         Ok::<_, anyhow::Error>((taken?, digest))
     })?;
+    Ok((taken, described(enc, &used_1252, delim), digest))
+}
+
+/// What a CSV is: its encoding is Windows-1252 when any row needed it.
+pub(super) fn described(enc: Encoding, used_1252: &AtomicBool, delim: u8) -> Described {
     let encoding = if used_1252.load(Ordering::Relaxed) {
         Encoding::Windows1252
     } else {
         enc
     };
-    let described = Described {
+    Described {
         container: "csv",
         encoding: Some(encoding.label().to_string()),
         delimiter: Some(delim as char),
         sheet: None,
-    };
-    Ok((taken, described, digest))
+    }
 }
 
 /// The coder's end of the parser's channel.

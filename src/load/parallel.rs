@@ -27,7 +27,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context, Result, bail};
 
-use super::csv_file::decode;
+use super::csv_file::{decode, described};
 use super::csv_split::Splitter;
 use super::digest::Hashing;
 use super::layout::Layout;
@@ -106,7 +106,6 @@ pub(super) fn read<S: Forking>(
             feeder.row(row, raw, sink)?;
         }
         let (reached, records) = (rows.stopped, rows.splitter.records());
-
         if !reached {
             taken(if split { Way::Missed } else { Way::Whole });
             stop.store(true, Ordering::Relaxed);
@@ -141,19 +140,8 @@ pub(super) fn read<S: Forking>(
         }
         feeder.finish()
     })?;
-    let digest = hashing.digest();
-    let encoding = if used_1252.load(Ordering::Relaxed) {
-        Encoding::Windows1252
-    } else {
-        enc
-    };
-    let described = Described {
-        container: "csv",
-        encoding: Some(encoding.label().to_string()),
-        delimiter: Some(delim as char),
-        sheet: None,
-    };
-    Ok(((layout, rows, left), described, digest))
+    let described = described(enc, &used_1252, delim);
+    Ok(((layout, rows, left), described, hashing.digest()))
 }
 
 /// Reads `src` to the end in large pieces (for the hash it computes as it
