@@ -547,6 +547,82 @@ mod tests {
         assert!(ways.iter().all(|&n| n > 10), "every way taken: {ways:?}");
     }
 
+    /// Random files of SEL-shaped rows whose cells are drawn from awkward
+    /// pieces (quotes, stray quotes, line ends of each kind inside and
+    /// outside quotes, blank lines, repeated ids, Windows-1252 bytes, an
+    /// extra cell now and then), split at random offsets: one pass's result
+    /// every time, errors included.
+    #[test]
+    fn random_files_read_the_same_in_two_parts() {
+        let t = Template::builtin();
+        let group = t.group_question().unwrap().text.clone();
+        let multi = t
+            .analysed_questions()
+            .find(|q| q.kind == crate::survey::Kind::Multi)
+            .unwrap();
+        let pieces: [&[u8]; 14] = [
+            b"Lambeth",
+            b"Bexley",
+            b"\"Southwark\"",
+            b"\"a\nb\"",
+            b"\"a\r\nb\"",
+            b"\"\"\"\"",
+            b"x\"y",
+            b"\"ab\"c",
+            b"caf\xe9",
+            b"",
+            b" ",
+            b"\"Macmillan Cancer Support;ACCEND;\"",
+            b"Other",
+            b"\"1,2\"",
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        let mut rng = crate::sample::Rng::new(17);
+        let mut ways = [0usize; 4];
+        for k in 0..40 {
+            let before = TAKEN.with(|t| t.get());
+            let eol: &[u8] = [b"\n".as_slice(), b"\r\n"][k % 2];
+            let mut csv = format!("ID,{group},\"{}\",Comment", multi.text).into_bytes();
+            csv.extend_from_slice(eol);
+            let rows = 250 + rng.below(150);
+            for _ in 0..rows {
+                csv.extend_from_slice(rng.below(400).to_string().as_bytes());
+                let cells = if rng.chance(0.002) { 4 } else { 3 };
+                for _ in 0..cells {
+                    csv.push(b',');
+                    csv.extend_from_slice(pieces[rng.below(pieces.len() as u64) as usize]);
+                }
+                csv.extend_from_slice(eol);
+                if rng.chance(0.03) {
+                    csv.extend_from_slice(eol);
+                }
+            }
+            let path = dir.path().join(format!("random-{k}.csv"));
+            std::fs::write(&path, &csv).unwrap();
+            let one = outcome(&t, &path, None, false);
+            // Half past the 200 rows read for the header, most of the time.
+            let len = csv.len() as u64;
+            for j in 0..12 {
+                let at = if j % 2 == 0 {
+                    rng.below(len)
+                } else {
+                    len * 3 / 5 + rng.below(len * 2 / 5)
+                };
+                let two = outcome(&t, &path, Some(at), false);
+                assert!(
+                    one == two,
+                    "{k} split near {at}:\n{}",
+                    first_difference(&one, &two)
+                );
+            }
+            let after = TAKEN.with(|t| t.get());
+            for w in 0..4 {
+                ways[w] += after[w] - before[w];
+            }
+        }
+        assert!(ways[0] > 100 && ways[1] > 5 && ways[2] > 5, "{ways:?}");
+    }
+
     /// The start guessed from an offset is the first record start after the
     /// first line end at or after it; none without a line end or with only
     /// line ends after it.
