@@ -56,6 +56,9 @@ pub trait Sink {
 pub trait Forking: Sink + Send + Sized {
     fn fork(&self) -> Self;
     fn absorb(&mut self, part: Self);
+    /// About how many rows the whole file has, so that room for the fork's
+    /// rows is made before the sink's own are written, not copied after.
+    fn expect(&mut self, _rows: usize) {}
 }
 
 /// CSV files from this size up are read in two parts on two cores (see
@@ -165,7 +168,7 @@ pub fn read_split<S: Forking>(path: &Path, opts: &Options, sink: &mut S) -> Resu
         counted,
         head,
         enc,
-        start,
+        (start, size),
         opts.header_rows,
         sink,
     )?;

@@ -59,17 +59,16 @@ pub(super) fn boundary(path: &Path, at: u64) -> io::Result<Option<u64>> {
         .map(|k| at + (nl + k) as u64))
 }
 
-/// Reads a CSV (`file`, after its first bytes `head`) in two parts split at
-/// `start`, as [`super::csv_file::read`] reads it in one. Returns the layout,
+/// Reads a CSV of `size` bytes (`file`, after its first bytes `head`) in two
+/// parts split at `start`, as [`super::csv_file::read`] reads it in one. Returns the layout,
 /// rows read and left out, what the file is, and its SHA-256.
-#[allow(clippy::too_many_arguments)]
 pub(super) fn read<S: Forking>(
     path: &Path,
     name: &str,
     file: impl Read + Send,
     head: Vec<u8>,
     enc: Encoding,
-    start: u64,
+    (start, size): (u64, u64),
     forced: Option<usize>,
     sink: &mut S,
 ) -> Result<((Layout, u64, Tally), Described, String)> {
@@ -87,7 +86,13 @@ pub(super) fn read<S: Forking>(
     let (layout, lead) = begin(path, name, &mut rows, sink, forced)?;
     // The first rows, read to find the header, may reach past the start of
     // the second part; then there is none.
-    let split = rows.splitter.next_start().map_err(|e| rows.failed(e))? <= start;
+    let at = rows.splitter.next_start().map_err(|e| rows.failed(e))?;
+    let split = at <= start;
+    if split && at > 0 {
+        // The file's rows, judged from the first ones, and a tenth more.
+        let per_row = at as f64 / lead.len().max(1) as f64;
+        sink.expect((size as f64 / per_row * 1.1) as usize);
+    }
     let (rows, left) = std::thread::scope(|scope| -> Result<(u64, Tally)> {
         let layout = &layout;
         let later = split.then(|| {

@@ -404,6 +404,19 @@ impl Forking for Normaliser<'_> {
         part
     }
 
+    fn expect(&mut self, rows: usize) {
+        let more = rows.saturating_sub(self.out.group.len());
+        let out = &mut self.out;
+        out.group.reserve(more);
+        for a in &mut out.answers {
+            match a {
+                Answers::Choice(v) => v.0.reserve(more),
+                Answers::Multi(v) => v.reserve(more),
+                Answers::Text(v) => v.reserve(more),
+            }
+        }
+    }
+
     fn absorb(&mut self, part: Self) {
         let Normaliser {
             ids, tallies, out, ..
