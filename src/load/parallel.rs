@@ -60,8 +60,10 @@ pub(super) fn boundary(path: &Path, at: u64) -> io::Result<Option<u64>> {
 }
 
 /// Reads a CSV of `size` bytes (`file`, after its first bytes `head`) in two
-/// parts split at `start`, as [`super::csv_file::read`] reads it in one. Returns the layout,
-/// rows read and left out, what the file is, and its SHA-256.
+/// parts split at `start`, as [`super::csv_file::read`] reads it in one.
+/// Returns the layout, rows read and left out, what the file is, and its
+/// SHA-256.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn read<S: Forking>(
     path: &Path,
     name: &str,
