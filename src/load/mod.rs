@@ -157,11 +157,7 @@ pub fn read_split<S: Forking>(path: &Path, opts: &Options, sink: &mut S) -> Resu
     };
     let name = file_name(path);
     opts.progress.reading(&name);
-    opts.progress.advance(head.len() as u64);
-    let counted = Counted {
-        inner: file,
-        progress: opts.progress.clone(),
-    };
+    let counted = Counted::after(file, &head, &opts.progress);
     let ((layout, rows, left), described, sha256) = parallel::read(
         path,
         &name,
@@ -217,11 +213,7 @@ fn read_source<R: Read + Seek + Send>(
             (fed, described, sha256)
         }
         Kind::Text(enc) => {
-            opts.progress.advance(head.len() as u64);
-            let counted = Counted {
-                inner: src,
-                progress: opts.progress.clone(),
-            };
+            let counted = Counted::after(src, &head, &opts.progress);
             let (fed, described, digest) = csv_file::read(path, counted, head, enc, take)?;
             (fed, described, digest)
         }
@@ -234,6 +226,17 @@ fn read_source<R: Read + Seek + Send>(
 struct Counted<R> {
     inner: R,
     progress: Progress,
+}
+
+impl<R> Counted<R> {
+    /// The rest of a file whose first bytes, `head`, were read already.
+    fn after(inner: R, head: &[u8], progress: &Progress) -> Counted<R> {
+        progress.advance(head.len() as u64);
+        Counted {
+            inner,
+            progress: progress.clone(),
+        }
+    }
 }
 
 impl<R: Read> Read for Counted<R> {

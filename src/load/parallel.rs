@@ -335,6 +335,28 @@ mod tests {
         }
     }
 
+    /// How often each way a split read can go has been taken on this
+    /// thread (see `Way`).
+    fn taken_so_far() -> [usize; 4] {
+        TAKEN.with(|t| t.get())
+    }
+
+    /// The ways taken since `before`.
+    fn ways_since(before: [usize; 4]) -> [usize; 4] {
+        let now = taken_so_far();
+        std::array::from_fn(|k| now[k] - before[k])
+    }
+
+    /// The SEL template's group question text and its first tick question.
+    fn group_and_ticks(t: &Template) -> (String, &crate::survey::Question) {
+        let group = t.group_question().unwrap().text.clone();
+        let multi = t
+            .analysed_questions()
+            .find(|q| q.kind == crate::survey::Kind::Multi)
+            .unwrap();
+        (group, multi)
+    }
+
     /// Where two outcomes part, with some context: they are long.
     fn first_difference(one: &str, two: &str) -> String {
         let at = one
@@ -429,7 +451,7 @@ mod tests {
             }
         }
         assert!(files.len() >= 15, "{files:?}");
-        let before = TAKEN.with(|t| t.get());
+        let before = taken_so_far();
         for f in &files {
             let mut norm = Normaliser::new(&t);
             let header_rows =
@@ -438,8 +460,7 @@ mod tests {
             std::fs::write(&big, enlarged(&std::fs::read(f).unwrap(), header_rows, 400)).unwrap();
             assert_same_in_two_parts(&t, &big, false);
         }
-        let after = TAKEN.with(|t| t.get());
-        let ways: Vec<usize> = (0..4).map(|k| after[k] - before[k]).collect();
+        let ways = ways_since(before);
         // Merged, read again (a fixture the SEL template cannot read has no
         // second part to read: its header fails first), missed, whole.
         assert!(ways[0] > 1500, "{ways:?}");
@@ -454,11 +475,7 @@ mod tests {
     #[test]
     fn awkward_files_read_the_same_in_two_parts() {
         let t = Template::builtin();
-        let group = t.group_question().unwrap().text.clone();
-        let multi = t
-            .analysed_questions()
-            .find(|q| q.kind == crate::survey::Kind::Multi)
-            .unwrap();
+        let (group, multi) = group_and_ticks(&t);
         let text = t
             .analysed_questions()
             .find(|q| q.kind == crate::survey::Kind::Text)
@@ -466,7 +483,7 @@ mod tests {
         let boroughs = ["Bexley", "Lambeth", "Hackney", "", "Southwark"];
         let dir = tempfile::tempdir().unwrap();
         let mut cases = 0;
-        let before = TAKEN.with(|t| t.get());
+        let before = taken_so_far();
         for (k, (eol, ids, bad_row)) in [
             ("\n", "rising", false),
             ("\r\n", "mixed", false),
@@ -549,8 +566,7 @@ mod tests {
             }
         }
         assert!(cases > 3000, "{cases}");
-        let after = TAKEN.with(|t| t.get());
-        let ways: Vec<usize> = (0..4).map(|k| after[k] - before[k]).collect();
+        let ways = ways_since(before);
         assert!(ways.iter().all(|&n| n > 10), "every way taken: {ways:?}");
     }
 
@@ -562,11 +578,7 @@ mod tests {
     #[test]
     fn random_files_read_the_same_in_two_parts() {
         let t = Template::builtin();
-        let group = t.group_question().unwrap().text.clone();
-        let multi = t
-            .analysed_questions()
-            .find(|q| q.kind == crate::survey::Kind::Multi)
-            .unwrap();
+        let (group, multi) = group_and_ticks(&t);
         let pieces: [&[u8]; 14] = [
             b"Lambeth",
             b"Bexley",
@@ -585,9 +597,8 @@ mod tests {
         ];
         let dir = tempfile::tempdir().unwrap();
         let mut rng = crate::sample::Rng::new(17);
-        let mut ways = [0usize; 4];
+        let before = taken_so_far();
         for k in 0..40 {
-            let before = TAKEN.with(|t| t.get());
             let eol: &[u8] = [b"\n".as_slice(), b"\r\n"][k % 2];
             let mut csv = format!("ID,{group},\"{}\",Comment", multi.text).into_bytes();
             csv.extend_from_slice(eol);
@@ -622,11 +633,8 @@ mod tests {
                     first_difference(&one, &two)
                 );
             }
-            let after = TAKEN.with(|t| t.get());
-            for w in 0..4 {
-                ways[w] += after[w] - before[w];
-            }
         }
+        let ways = ways_since(before);
         assert!(ways[0] > 100 && ways[1] > 5 && ways[2] > 5, "{ways:?}");
     }
 
